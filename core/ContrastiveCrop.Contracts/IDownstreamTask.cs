@@ -1,0 +1,22 @@
+namespace ContrastiveCrop.Contracts;
+
+/// <summary>
+/// Work done with a (pretrained) backbone after pretraining: linear probe, kNN, detection
+/// fine-tuning. A recipe lists such stages; each returns named metrics for the results table.
+/// </summary>
+public interface IDownstreamTask
+{
+    /// <summary>Runs the task. Long tasks honour <see cref="IRunContext.Cancellation"/>.</summary>
+    DownstreamResult Run(DownstreamContext context);
+}
+
+/// <summary>What a downstream task gets from the host.</summary>
+/// <param name="Backbone">The backbone, with pretrained weights loaded when the run has them.</param>
+/// <param name="Run">Run directory, device, seed, metrics.</param>
+/// <param name="Data">The run's configured data set, opened by split; null when the recipe has none.</param>
+/// <param name="CheckpointPath">The checkpoint the backbone came from, if any.</param>
+public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDatasetProvider? Data, string? CheckpointPath);
+
+/// <summary>The metrics a downstream task reports, e.g. <c>top1</c> = 71.3.</summary>
+/// <param name="Metrics">Metric name to value.</param>
+public sealed record DownstreamResult(IReadOnlyDictionary<string, double> Metrics);
