@@ -18,6 +18,7 @@ namespace ContrastiveCrop.Build
     /// <summary>One entry of an ELF version-needs table: a version required from a library.</summary>
     public sealed class ElfVersionNeed
     {
+        /// <summary>Creates an entry.</summary>
         public ElfVersionNeed(string library, string version, ushort flags, long flagsOffset)
         {
             Library = library;
@@ -41,6 +42,7 @@ namespace ContrastiveCrop.Build
     /// <summary>Reads and marks weak the version requirements of an ELF64 LE shared object.</summary>
     public static class ElfVersionNeeds
     {
+        /// <summary>The vna_flags bit that makes a version requirement optional.</summary>
         public const ushort VerFlagWeak = 0x2;
         private const uint ShtGnuVerneed = 0x6ffffffe;
 
@@ -175,11 +177,14 @@ namespace ContrastiveCrop.Build
     /// </summary>
     public sealed class MarkGlibcxxWeak : Microsoft.Build.Utilities.Task
     {
+        /// <summary>The output folder to patch, searched recursively.</summary>
         [Microsoft.Build.Framework.Required]
         public string Folder { get; set; } = "";
 
+        /// <summary>The version requirement to mark weak.</summary>
         public string Version { get; set; } = "GLIBCXX_3.4.32";
 
+        /// <inheritdoc />
         public override bool Execute()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || !Directory.Exists(Folder)) return true;

@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Recipes;
 
 namespace ContrastiveCrop.Engine.Plugins;
 
@@ -54,7 +55,7 @@ public sealed class PluginCatalog
     {
         if (_byKey.TryGetValue(new PluginKey(kind, name), out var descriptor)) return descriptor;
         var known = Names(kind);
-        var suggestion = Text.ClosestMatch(name, known);
+        var suggestion = EditDistance.Suggest(name, known);
         var hint = suggestion is null ? "" : $" Did you mean '{suggestion}'?";
         var list = known.Count == 0 ? "none are installed" : "known: " + string.Join(", ", known);
         var problems = Problems.Count == 0 ? "" : $" ({Problems.Count} plugin problem(s) were found too: run 'ccrop plugins list'.)";

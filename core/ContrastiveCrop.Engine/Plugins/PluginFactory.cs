@@ -21,16 +21,16 @@ public sealed class PluginFactory(ILifetimeScope scope, PluginCatalog catalog)
     /// </summary>
     public (PluginDescriptor Descriptor, object? Options) Prepare(PluginKind kind, RecipeMapping section, string keyPath)
     {
-        var nameNode = section.Get("name") as RecipeScalar
+        var nameNode = (section.TryGetValue("name", out var node) ? node : null) as RecipeScalar
             ?? throw new RecipeException([new RecipeError(section.Location, keyPath + ".name",
                 $"missing the {PluginKinds.DisplayName(kind)} name; known: {string.Join(", ", catalog.Names(kind))}")]);
-        var descriptor = catalog.Get(kind, nameNode.Value ?? "", $"{nameNode.Location} ({keyPath}.name)");
+        var descriptor = catalog.Get(kind, nameNode.Value, $"{nameNode.Location} ({keyPath}.name)");
         var rest = section.Without("name");
         object? options = null;
         if (descriptor.OptionsType is not null)
             options = RecipeBinder.Bind(descriptor.OptionsType, rest, keyPath);
         else if (rest.Count > 0)
-            throw new RecipeException(rest.Keys.Select(k => new RecipeError(rest.Get(k)!.Location, $"{keyPath}.{k}",
+            throw new RecipeException(rest.Entries.Select(e => new RecipeError(e.KeyLocation, $"{keyPath}.{e.Key}",
                 $"the {descriptor.Key} takes no options")).ToList());
         return (descriptor, options);
     }

@@ -1,0 +1,83 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Plugins;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Engine.Pipeline;
+
+/// <summary>
+/// A recipe checked end to end before any work starts: the top level bound, every plugin found and
+/// its options bound and validated. All problems are reported together.
+/// </summary>
+public sealed class RunPlan
+{
+    private RunPlan(string recipePath, RecipeMapping resolved, RunRecipe recipe) => (RecipePath, Resolved, Recipe) = (recipePath, resolved, recipe);
+
+    /// <summary>The recipe file given by the user.</summary>
+    public string RecipePath { get; }
+    /// <summary>The fully resolved recipe (bases merged, overrides applied).</summary>
+    public RecipeMapping Resolved { get; }
+    /// <summary>The bound top level.</summary>
+    public RunRecipe Recipe { get; }
+    /// <summary>The data set plugin and options.</summary>
+    public PluginChoice Data { get; private set; } = null!;
+    /// <summary>Backbone, method and sampler, when the recipe pretrains.</summary>
+    public (PluginChoice Backbone, PluginChoice Method, PluginChoice Sampler)? Pretrain { get; private set; }
+    /// <summary>Downstream stages in order.</summary>
+    public IReadOnlyList<PluginChoice> Evaluate { get; private set; } = [];
+
+    /// <summary>The plugin folders the recipe asks for, resolved against the recipe's folder.</summary>
+    public static IReadOnlyList<string> PluginFoldersOf(string recipePath, RecipeMapping resolved)
+    {
+        var recipe = RecipeBinder.Bind<RunRecipe>(resolved, "");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(recipePath))!;
+        return recipe.PluginFolders.Select(f => Path.GetFullPath(Path.Combine(folder, f))).ToList();
+    }
+
+    /// <summary>Binds and validates everything; throws one <see cref="RecipeException"/> or <see cref="PluginException"/>.</summary>
+    public static RunPlan Create(string recipePath, RecipeMapping resolved, PluginFactory factory)
+    {
+        var recipe = RecipeBinder.Bind<RunRecipe>(resolved, "");
+        var plan = new RunPlan(recipePath, resolved, recipe);
+        var errors = new List<RecipeError>();
+        PluginChoice? Choose(PluginKind kind, RecipeNode? node, string key)
+        {
+            try
+            {
+                var (descriptor, options) = factory.Prepare(kind, (RecipeMapping)node!, key);
+                return new PluginChoice(descriptor, options, key);
+            }
+            catch (RecipeException e)
+            {
+                errors.AddRange(e.Errors);
+                return null;
+            }
+        }
+
+        plan.Data = Choose(PluginKind.DatasetSource, recipe.Data, "data")!;
+        if (recipe.Pretrain is { } pretrain)
+        {
+            var backbone = Choose(PluginKind.Backbone, pretrain.Backbone, "pretrain.backbone");
+            var method = Choose(PluginKind.SiameseMethod, pretrain.Method, "pretrain.method");
+            var sampler = Choose(PluginKind.CropSampler, pretrain.Sampler, "pretrain.sampler");
+            if (backbone is not null && method is not null && sampler is not null) plan.Pretrain = (backbone, method, sampler);
+        }
+        var stages = new List<PluginChoice>();
+        for (int i = 0; i < recipe.Evaluate.Count; i++)
+        {
+            var key = $"evaluate[{i}]";
+            if (recipe.Evaluate[i] is not RecipeMapping)
+                errors.Add(new RecipeError(recipe.Evaluate[i].Location, key, "must be a mapping with the task's name and options"));
+            else if (Choose(PluginKind.DownstreamTask, recipe.Evaluate[i], key) is { } stage)
+                stages.Add(stage);
+        }
+        plan.Evaluate = stages;
+        if (errors.Count > 0) throw new RecipeException(errors);
+        return plan;
+    }
+}
+
+/// <summary>A plugin selected by a recipe section, with its bound options.</summary>
+/// <param name="Descriptor">The plugin.</param>
+/// <param name="Options">Its options record, or null if it takes none.</param>
+/// <param name="KeyPath">Where in the recipe it was selected.</param>
+public sealed record PluginChoice(PluginDescriptor Descriptor, object? Options, string KeyPath);

@@ -1,0 +1,38 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Recipes;
+using ContrastiveCrop.Engine.Training;
+
+namespace ContrastiveCrop.Engine.Pipeline;
+
+/// <summary>The top level of a recipe: what to run, on what, where the output goes.</summary>
+public sealed record RunRecipe : IValidatableOptions
+{
+    /// <summary>Name of the run; the run folder is &lt;output_dir&gt;/&lt;name&gt;-&lt;time&gt;.</summary>
+    public string Name { get; init; } = "run";
+    /// <summary>Seed of every random choice in the run.</summary>
+    public long Seed { get; init; } = 0;
+    /// <summary>auto, cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Compute threads for TorchSharp (0: its default).</summary>
+    public int Threads { get; init; } = 0;
+    /// <summary>Folder under which run folders are created (relative to the working directory).</summary>
+    public string OutputDir { get; init; } = "runs";
+    /// <summary>Extra plugin folders (relative to the recipe file).</summary>
+    public IReadOnlyList<string> PluginFolders { get; init; } = [];
+    /// <summary>The data set: <c>name</c> of a data-set plugin plus its options.</summary>
+    public RecipeNode? Data { get; init; }
+    /// <summary>Pretraining settings; omit to only evaluate.</summary>
+    public PretrainOptions? Pretrain { get; init; }
+    /// <summary>Downstream stages run after pretraining, each a plugin section.</summary>
+    public IReadOnlyList<RecipeNode> Evaluate { get; init; } = [];
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
+            yield return new OptionError("name", $"'{Name}' cannot be used in a folder name");
+        if (Threads < 0) yield return new OptionError("threads", "must be 0 (default) or positive");
+        if (Data is not RecipeMapping) yield return new OptionError("data", "is required: a mapping with the data set's name and options");
+        if (Pretrain is null && Evaluate.Count == 0) yield return new OptionError("pretrain", "the recipe has neither pretrain nor evaluate: nothing to run");
+    }
+}

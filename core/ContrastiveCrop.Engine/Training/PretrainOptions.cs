@@ -1,0 +1,50 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Engine.Training;
+
+/// <summary>The <c>pretrain:</c> section of a recipe.</summary>
+public sealed record PretrainOptions : IValidatableOptions
+{
+    /// <summary>Training epochs.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Images per step (each contributes one view per method view).</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Peak learning rate after warm-up.</summary>
+    public double Lr { get; init; } = 0.5;
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>SGD weight decay.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Epochs of linear warm-up before the cosine decay.</summary>
+    public double WarmupEpochs { get; init; } = 0;
+    /// <summary>Side of the augmented views, in pixels.</summary>
+    public int ImageSize { get; init; } = 32;
+    /// <summary>Write a checkpoint every this many epochs (0: only at the end).</summary>
+    public int CheckpointEvery { get; init; } = 0;
+    /// <summary>Log step metrics every this many steps.</summary>
+    public int LogEvery { get; init; } = 10;
+    /// <summary>The backbone plugin section (<c>name</c> plus its options).</summary>
+    public RecipeNode? Backbone { get; init; }
+    /// <summary>The method plugin section.</summary>
+    public RecipeNode? Method { get; init; }
+    /// <summary>The crop sampler plugin section.</summary>
+    public RecipeNode? Sampler { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Epochs <= 0) yield return new OptionError("epochs", "must be positive");
+        if (BatchSize < 2) yield return new OptionError("batch_size", "must be at least 2 (contrastive losses need other samples)");
+        if (Lr <= 0) yield return new OptionError("lr", "must be positive");
+        if (Momentum is < 0 or >= 1) yield return new OptionError("momentum", "must be in [0, 1)");
+        if (WeightDecay < 0) yield return new OptionError("weight_decay", "must be non-negative");
+        if (WarmupEpochs < 0 || WarmupEpochs >= Epochs) yield return new OptionError("warmup_epochs", "must be in [0, epochs)");
+        if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
+        if (CheckpointEvery < 0) yield return new OptionError("checkpoint_every", "must be 0 (end only) or positive");
+        if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive");
+        if (Backbone is not RecipeMapping) yield return new OptionError("backbone", "is required: a mapping with the backbone's name and options");
+        if (Method is not RecipeMapping) yield return new OptionError("method", "is required: a mapping with the method's name and options");
+        if (Sampler is not RecipeMapping) yield return new OptionError("sampler", "is required: a mapping with the crop sampler's name and options");
+    }
+}

@@ -1,0 +1,3 @@
+using ContrastiveCrop.Cli;
+
+return CommandLine.Build().Parse(args).Invoke();
