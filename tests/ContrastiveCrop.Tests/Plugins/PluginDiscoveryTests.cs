@@ -1,0 +1,169 @@
+using Autofac;
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Plugins;
+using ContrastiveCrop.Engine.Recipes;
+using NUnit.Framework;
+
+namespace ContrastiveCrop.Tests.Plugins;
+
+[TestFixture]
+public sealed class PluginDiscoveryTests
+{
+    private const string ThrowingSampler = """
+        using ContrastiveCrop.Contracts;
+        [Plugin("throws-on-build")]
+        public sealed class ThrowingSampler : ICropSampler
+        {
+            public ThrowingSampler() => throw new System.InvalidOperationException("no GPU quota left");
+            public CropBox Sample(in CropRequest request, System.Random random) => CropBox.Whole(request.Height, request.Width);
+        }
+        """;
+
+    private static PluginFactory Factory(PluginCatalog catalog)
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterModule(new PluginModule(catalog));
+        return builder.Build().Resolve<PluginFactory>();
+    }
+
+    private static RecipeMapping Section(string yaml)
+    {
+        var folder = TestFolders.NewTemp("section");
+        var file = Path.Combine(folder, "section.yaml");
+        File.WriteAllText(file, yaml);
+        return RecipeLoader.Load(file, []);
+    }
+
+    [Test]
+    public void First_party_plugins_are_found_with_kind_name_and_assembly()
+    {
+        var catalog = PluginDiscovery.Discover([TestFolders.Plugins]);
+
+        Assert.That(catalog.Problems, Is.Empty);
+        var sampler = catalog.Get(PluginKind.CropSampler, "random-resized-crop", "test");
+        Assert.That(sampler.AssemblyPath, Does.StartWith(TestFolders.Plugins));
+        Assert.That(catalog.Names(PluginKind.DatasetSource), Does.Contain("shapes-on-clutter"));
+    }
+
+    [Test]
+    public void A_plugin_in_a_copied_folder_loads_in_its_own_context_and_shares_contract_types()
+    {
+        var folder = TestFolders.NewTemp("third-party");
+        TestFolders.Copy(TestFolders.SamplePlugin, Path.Combine(folder, "FixedBox"));
+
+        var catalog = PluginDiscovery.Discover([folder]);
+        var descriptor = catalog.Get(PluginKind.CropSampler, "fixed-box", "test");
+        var sampler = Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: fixed-box\nbox: [0.4, 0.4, 0.6, 0.6]\nscale: [0.04, 0.04]\n"), "sampler");
+
+        Assert.That(System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(descriptor.Type.Assembly),
+            Is.Not.SameAs(System.Runtime.Loader.AssemblyLoadContext.Default));
+        // A 100×100 image, crops of 4% area (20×20) centred in the central 20×20 box: within rows/cols 30..70.
+        var random = new Random(1);
+        for (int i = 0; i < 200; i++)
+        {
+            var crop = sampler.Sample(new CropRequest(i, 0, 100, 100), random);
+            Assert.That(crop.Height, Is.EqualTo(20));
+            Assert.That(crop.Top, Is.InRange(30, 50));
+            Assert.That(crop.Left, Is.InRange(30, 50));
+        }
+    }
+
+    [Test]
+    public void Unknown_name_lists_the_known_names_of_that_kind_and_suggests_the_nearest()
+    {
+        var catalog = PluginDiscovery.Discover([TestFolders.Plugins]);
+
+        var error = Assert.Throws<PluginException>(() => catalog.Get(PluginKind.CropSampler, "random-resized-crap", "recipe.yaml:3:9 (sampler.name)"))!;
+
+        Assert.That(error.Message, Does.StartWith("recipe.yaml:3:9 (sampler.name): unknown crop sampler 'random-resized-crap'; known: "));
+        Assert.That(error.Message, Does.Contain("random-resized-crop"));
+        Assert.That(error.Message, Does.Contain("Did you mean 'random-resized-crop'?"));
+    }
+
+    [Test]
+    public void Two_plugins_claiming_one_name_is_reported_with_both_assemblies()
+    {
+        var folder = TestFolders.NewTemp("duplicate");
+        TestFolders.Copy(TestFolders.SamplePlugin, Path.Combine(folder, "A"));
+        TestFolders.Copy(TestFolders.SamplePlugin, Path.Combine(folder, "B"));
+
+        var catalog = PluginDiscovery.Discover([folder]);
+
+        Assert.That(catalog.Problems, Has.Count.EqualTo(1));
+        Assert.That(catalog.Problems[0], Does.Contain("Two plugins claim the crop sampler 'fixed-box'"));
+        Assert.That(catalog.Problems[0], Does.Contain(Path.Combine(folder, "A")).And.Contain(Path.Combine(folder, "B")));
+        Assert.That(Assert.Throws<PluginException>(catalog.EnsureNoProblems)!.Message, Does.Contain("fixed-box"));
+    }
+
+    [Test]
+    public void A_plugin_built_against_another_contracts_major_version_is_refused_with_both_versions()
+    {
+        var folder = TestFolders.NewTemp("contracts-v2");
+        var fakeContracts = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts",
+            "namespace ContrastiveCrop.Contracts { public sealed class PluginAttribute : System.Attribute { public PluginAttribute(string n) {} } }",
+            [], version: "2.0.0.0");
+        PluginCompiler.Compile(Path.Combine(folder, "plugins", "Future"), "FuturePlugin",
+            "[ContrastiveCrop.Contracts.Plugin(\"from-the-future\")] public sealed class Future { }", [fakeContracts]);
+
+        var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
+
+        Assert.That(catalog.Problems, Has.Count.EqualTo(1));
+        Assert.That(catalog.Problems[0], Does.Contain("FuturePlugin.dll").And.Contain("contracts 2.0").And.Contain($"contracts {ContractsVersion.Text}"));
+        Assert.That(catalog.All, Is.Empty);
+    }
+
+    [Test]
+    public void A_plugin_that_throws_while_constructing_is_named_with_its_message()
+    {
+        var folder = TestFolders.NewTemp("throws");
+        PluginCompiler.Compile(Path.Combine(folder, "Throwing"), "ThrowingPlugin", ThrowingSampler, PluginCompiler.HostContracts);
+        var catalog = PluginDiscovery.Discover([folder]);
+
+        var error = Assert.Throws<PluginException>(() =>
+            Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: throws-on-build\n"), "sampler"))!;
+
+        Assert.That(error.Message, Does.Contain("crop sampler 'throws-on-build'"));
+        Assert.That(error.Message, Does.Contain("threw while constructing: InvalidOperationException: no GPU quota left"));
+    }
+
+    [Test]
+    public void A_missing_dependency_dll_is_named_at_discovery()
+    {
+        var folder = TestFolders.NewTemp("missing-dep");
+        var helperFolder = Path.Combine(folder, "build");
+        var helper = PluginCompiler.Compile(helperFolder, "GeometryHelpers", "public static class Half { public static int Of(int x) => x / 2; }", []);
+        PluginCompiler.Compile(Path.Combine(folder, "plugins", "Needy"), "NeedyPlugin", """
+            using ContrastiveCrop.Contracts;
+            [Plugin("needy")]
+            public sealed class Needy : ICropSampler
+            {
+                public CropBox Sample(in CropRequest r, System.Random random) => new(0, 0, Half.Of(r.Height), Half.Of(r.Width));
+            }
+            """, [.. PluginCompiler.HostContracts, helper]);
+
+        var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
+
+        Assert.That(catalog.Problems, Has.Count.EqualTo(1));
+        Assert.That(catalog.Problems[0], Does.Contain("NeedyPlugin.dll").And.Contain("needs 'GeometryHelpers'").And.Contain("copy GeometryHelpers.dll into"));
+    }
+
+    [Test]
+    public void Plugin_options_are_bound_and_validated_with_the_recipe_position()
+    {
+        var folder = TestFolders.NewTemp("options");
+        TestFolders.Copy(TestFolders.SamplePlugin, Path.Combine(folder, "FixedBox"));
+        var factory = Factory(PluginDiscovery.Discover([folder]));
+        var section = Section("name: fixed-box\nbox: [0.6, 0.2, 0.4, 0.8]\nscael: [0.1, 0.2]\n");
+
+        var error = Assert.Throws<RecipeException>(() => factory.Prepare(PluginKind.CropSampler, section, "pretrain.sampler"))!;
+
+        Assert.That(error.Message, Does.Contain("section.yaml:3:1: pretrain.sampler.scael: unknown key; did you mean 'scale'?"));
+    }
+
+    [Test]
+    public void A_missing_plugin_folder_is_a_problem_that_names_it()
+    {
+        var catalog = PluginDiscovery.Discover(["/nonexistent/ccrop-plugins"]);
+        Assert.That(catalog.Problems.Single(), Does.Contain("'/nonexistent/ccrop-plugins' does not exist"));
+    }
+}
