@@ -1,0 +1,49 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Imaging;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Plugins.Evaluation;
+
+/// <summary>Pooled features of whole, un-augmented images from a frozen backbone in eval mode.</summary>
+public static class FeatureExtractor
+{
+    /// <summary>
+    /// Returns (features (N, D) on the CPU, labels (N)) for every image of <paramref name="data"/>.
+    /// The backbone's train/eval mode is restored afterwards.
+    /// </summary>
+    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageDataset data, int imageSize, int batchSize, Device device)
+    {
+        var network = backbone.Network;
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            var chunks = new List<Tensor>();
+            var labels = new long[data.Count];
+            using (no_grad())
+            {
+                for (int start = 0; start < data.Count; start += batchSize)
+                {
+                    int count = Math.Min(batchSize, data.Count - start);
+                    var images = new RgbImage[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        var item = data.Get(start + i);
+                        images[i] = item.Image;
+                        labels[start + i] = item.Label;
+                    }
+                    using var scope = NewDisposeScope();
+                    var input = ImageBatch.FromWholeImages(images, imageSize, Normalization.ImageNet).to(device);
+                    chunks.Add(network.forward(input).cpu().MoveToOuterDisposeScope());
+                }
+            }
+            var features = cat(chunks, 0);
+            foreach (var chunk in chunks) chunk.Dispose();
+            return (features, tensor(labels));
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+}

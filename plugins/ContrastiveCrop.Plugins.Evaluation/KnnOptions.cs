@@ -1,0 +1,29 @@
+using ContrastiveCrop.Contracts;
+
+namespace ContrastiveCrop.Plugins.Evaluation;
+
+/// <summary>Options of the weighted kNN evaluation.</summary>
+public sealed record KnnOptions : IValidatableOptions
+{
+    /// <summary>Neighbours that vote (200 in the InstDisc monitor; 20 is common for small sets).</summary>
+    public int K { get; init; } = 200;
+    /// <summary>Vote weight is exp(cosine / temperature).</summary>
+    public double Temperature { get; init; } = 0.1;
+    /// <summary>Side the whole images are resized to.</summary>
+    public int ImageSize { get; init; } = 32;
+    /// <summary>Images per forward pass.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Split whose features are the memory bank.</summary>
+    public string TrainSplit { get; init; } = "train";
+    /// <summary>Split that is classified.</summary>
+    public string TestSplit { get; init; } = "test";
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> Validate()
+    {
+        if (K <= 0) yield return new OptionError("k", "must be positive");
+        if (Temperature <= 0) yield return new OptionError("temperature", "must be positive");
+        if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
+        if (BatchSize <= 0) yield return new OptionError("batch_size", "must be positive");
+    }
+}
