@@ -21,4 +21,11 @@ public interface IBackbone
 
     /// <summary>Pools a feature map from <see cref="FeatureMap"/> to (N, <see cref="FeatureDim"/>).</summary>
     Tensor Pool(Tensor featureMap);
+
+    /// <summary>
+    /// A new backbone of the same architecture, on the same device and in the same train/eval mode,
+    /// holding copies (not views) of this one's parameters and buffers. Momentum methods (MoCo,
+    /// BYOL) build their key/target encoders with it.
+    /// </summary>
+    IBackbone Copy();
 }

@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Plugins.Backbones;
+
+/// <summary>
+/// What <see cref="ResNet"/> needs from its two block kinds: how much a block widens its input and
+/// which batch-norm closes its residual branch (the one zero-initialised on request).
+/// </summary>
+internal abstract class ResidualBlock : nn.Module<Tensor, Tensor>
+{
+    protected ResidualBlock(string name) : base(name) { }
+
+    /// <summary>The batch norm right before the residual addition.</summary>
+    public abstract BatchNorm2d LastNorm { get; }
+
+    /// <summary>
+    /// torchvision's projection shortcut (<c>downsample.0</c> conv, <c>downsample.1</c> bn), needed
+    /// whenever the block changes resolution or width; null for the identity shortcut.
+    /// </summary>
+    protected static Sequential? CreateShortcut(long inChannels, long outChannels, long stride)
+    {
+        if (stride == 1 && inChannels == outChannels) return null;
+        return nn.Sequential(
+            nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: stride, bias: false),
+            nn.BatchNorm2d(outChannels));
+    }
+
+    /// <summary>relu(residual + shortcut(x)); the shortcut is the identity when <paramref name="shortcut"/> is null.</summary>
+    protected static Tensor AddShortcut(Tensor residual, Tensor input, Sequential? shortcut)
+    {
+        var identity = shortcut is null ? input : shortcut.call(input);
+        return nn.functional.relu(residual + identity);
+    }
+}

@@ -1,0 +1,46 @@
+using NUnit.Framework;
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Plugins.Backbones;
+
+namespace ContrastiveCrop.Plugins.Tests;
+
+/// <summary>Validation keys are the recipe's snake_case keys; the base width rounds and never reaches 0.</summary>
+public class ResNetOptionsTests
+{
+    [Test]
+    public void DefaultsAreValid() =>
+        Assert.That(((IValidatableOptions)new ResNetOptions()).Validate(), Is.Empty);
+
+    [TestCase(101)]
+    [TestCase(0)]
+    public void UnsupportedDepthIsReportedUnderDepth(int depth) =>
+        Assert.That(new ResNetOptions(Depth: depth).Validate().Select(e => e.Key), Is.EqualTo(new[] { "depth" }));
+
+    [TestCase(0.0)]
+    [TestCase(-1.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void NonPositiveOrNonFiniteWidthIsReportedUnderWidthMultiplier(double width) =>
+        Assert.That(new ResNetOptions(WidthMultiplier: width).Validate().Select(e => e.Key), Is.EqualTo(new[] { "width_multiplier" }));
+
+    [TestCase(1.0, 64)]
+    [TestCase(0.125, 8)]
+    [TestCase(0.5, 32)]
+    [TestCase(2.0, 128)]
+    [TestCase(0.0078125, 1)] // 64 · w = 0.5 rounds up
+    [TestCase(0.001, 1)]     // 64 · w = 0.064 would round to 0: kept at 1
+    public void BaseWidthIs64TimesWidthRoundedAndAtLeastOne(double width, int expected) =>
+        Assert.That(new ResNetOptions(WidthMultiplier: width).BaseWidth, Is.EqualTo(expected));
+
+    [Test]
+    public void ConstructorRejectsInvalidOptions() =>
+        Assert.That(() => new ResNet(new ResNetOptions(Depth: 152)), Throws.ArgumentException.With.Message.Contains("depth"));
+
+    [Test]
+    public void TinyWidthBuildsAOneChannelStem()
+    {
+        using var network = new ResNet(new ResNetOptions(WidthMultiplier: 0.001));
+        Assert.That(network.state_dict()["conv1.weight"].shape[0], Is.EqualTo(1));
+        Assert.That(network.FeatureDim, Is.EqualTo(8));
+    }
+}
