@@ -55,7 +55,7 @@ public sealed class RunDirectory
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="file"/> atomically (temp file, then rename).</summary>
     public static void WriteAtomically(string file, string text) =>
-        WriteAtomically(file, stream => { using var w = new StreamWriter(stream); w.Write(text); });
+        WriteAtomically(file, stream => { using var w = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
 
     /// <summary>
     /// Writes a file through a temporary sibling and renames it into place, so a crash mid-write
@@ -74,5 +74,13 @@ public sealed class RunDirectory
 
     /// <summary>Writes the manifest as indented JSON.</summary>
     public void WriteManifest(RunManifest manifest) =>
-        WriteAtomically(ManifestFile, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        WriteAtomically(ManifestFile, JsonSerializer.Serialize(manifest, ManifestJson));
+
+    private static readonly JsonSerializerOptions ManifestJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // The manifest is read by people too: keep quotes and non-ASCII readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
