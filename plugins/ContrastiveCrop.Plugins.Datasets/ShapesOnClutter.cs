@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Imaging;
 
 namespace ContrastiveCrop.Plugins.Datasets;
 
@@ -34,7 +35,7 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
 
     private (LabeledImage, NormalizedBox) Render(int seed, int index)
     {
-        var random = new Random(HashCode.Combine(seed, index, 0x5EED));
+        var random = new Random(DeterministicSeed.Combine(seed, index));
         int size = options.ImageSize;
         var pixels = new byte[size * size * 3];
         PaintClutter(pixels, size, random);

@@ -22,7 +22,7 @@ public sealed class ViewBatchLoader(IImageDataset data, ICropSampler sampler, in
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var order = Enumerable.Range(0, data.Count).ToArray();
-        new Random(SampleSeeds.For(seed, epoch, -1, -1)).Shuffle(order);
+        new Random(DeterministicSeed.Combine(seed, epoch, -1, -1)).Shuffle(order);
         var channel = Channel.CreateBounded<ViewBatch>(prefetch);
         var producer = Task.Run(async () =>
         {
@@ -61,7 +61,7 @@ public sealed class ViewBatchLoader(IImageDataset data, ICropSampler sampler, in
             var image = data.Get(indices[i]).Image;
             for (int v = 0; v < viewCount; v++)
             {
-                var random = new Random(SampleSeeds.For(seed, epoch, indices[i], v));
+                var random = new Random(DeterministicSeed.Combine(seed, epoch, indices[i], v));
                 var crop = sampler.Sample(new CropRequest(indices[i], v, image.Height, image.Width), random);
                 if (crop.Top < 0 || crop.Left < 0 || crop.Height < 1 || crop.Width < 1 ||
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)
