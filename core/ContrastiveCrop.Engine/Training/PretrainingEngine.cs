@@ -11,7 +11,7 @@ namespace ContrastiveCrop.Engine.Training;
 /// The pretraining loop shared by every method: batches of augmented views in, SGD with warm-up and
 /// cosine decay, per-step disposal of native tensors, a divergence check, metrics and checkpoints.
 /// </summary>
-public sealed class PretrainingEngine(PretrainOptions options, RunContext run)
+public sealed class PretrainingEngine(PretrainOptions options, RunContext run, IReadOnlyList<ITrainingHook>? hooks = null)
 {
     /// <summary>Summary of a finished pretraining.</summary>
     /// <param name="FinalLoss">Mean loss of the last epoch.</param>
@@ -21,8 +21,9 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run)
     public sealed record Result(double FinalLoss, double Seconds, double DataWaitFraction, string CheckpointPath);
 
     /// <summary>Trains <paramref name="method"/> on <paramref name="data"/> with crops from <paramref name="sampler"/>.</summary>
-    public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, Action<string>? progress = null)
+    public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, Action<string>? progress = null)
     {
+        var allHooks = hooks ?? [];
         var loader = new ViewBatchLoader(data, sampler, method.Views.Count, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet);
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
@@ -36,6 +37,8 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run)
         double waited = 0, epochLoss = double.NaN;
         string checkpoint = "";
         long step = 0;
+        TrainingState State(int completed) => new(completed, options.Epochs, step, method, backbone, data, sampler, run);
+        foreach (var hook in allHooks) hook.OnTrainingStart(State(0));
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             double lossSum = 0, similaritySum = 0;
@@ -93,6 +96,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run)
             run.LogMetrics("pretrain/epoch", step, values);
             progress?.Invoke($"epoch {epoch + 1}/{options.Epochs}  loss {epochLoss:F4}  lr {schedule.At(step - 1):G3}  {imagesPerSecond:F0} img/s");
 
+            foreach (var hook in allHooks) hook.OnEpochEnd(State(epoch + 1));
             bool last = epoch == options.Epochs - 1;
             if (last || (options.CheckpointEvery > 0 && (epoch + 1) % options.CheckpointEvery == 0))
                 checkpoint = CheckpointWriter.Save(run.Directory, method.Module, epoch + 1);
