@@ -25,14 +25,14 @@ public sealed class Cifar10(CifarOptions options) : IDatasetSource
             "test" => ["test_batch.bin"],
             _ => throw new DatasetException($"cifar10 has no split '{split}'; it has: train, test."),
         };
-        var folder = Folder(options.Root, "cifar-10-batches-bin", names[0]);
+        var folder = Folder(options.Root, "cifar-10-batches-bin", names);
         var files = names.Select(n => DatasetFiles.Find("CIFAR-10", Layout, Path.Combine(folder, n)));
         var images = CifarBinary.Read(files, labelBytes: 1, labelIndex: 0, classCount: 10, Layout);
         var classes = DatasetFiles.Lines(Path.Combine(folder, "batches.meta.txt")) ?? DefaultClasses;
         return new InMemoryDataset($"cifar10/{split}", images, classes);
     }
 
-    /// <summary><paramref name="root"/>/<paramref name="sub"/> when it exists, else <paramref name="root"/> itself if it holds the files.</summary>
-    internal static string Folder(string root, string sub, string probe) =>
-        !Directory.Exists(Path.Combine(root, sub)) && File.Exists(Path.Combine(root, probe)) ? root : Path.Combine(root, sub);
+    /// <summary><paramref name="root"/>/<paramref name="sub"/> unless only <paramref name="root"/> itself holds one of the <paramref name="probes"/>.</summary>
+    internal static string Folder(string root, string sub, params string[] probes) =>
+        !Directory.Exists(Path.Combine(root, sub)) && probes.Any(p => File.Exists(Path.Combine(root, p))) ? root : Path.Combine(root, sub);
 }

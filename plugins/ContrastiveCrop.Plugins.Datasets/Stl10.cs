@@ -22,7 +22,7 @@ public sealed class Stl10(Stl10Options options) : IDatasetSource
     /// <inheritdoc />
     public IImageDataset Open(string split)
     {
-        var folder = Cifar10.Folder(options.Root, "stl10_binary", "train_X.bin");
+        var folder = Cifar10.Folder(options.Root, "stl10_binary", "train_X.bin", "test_X.bin", "unlabeled_X.bin");
         var classes = DatasetFiles.Lines(Path.Combine(folder, "class_names.txt")) ?? DefaultClasses;
         return split switch
         {
