@@ -15,6 +15,8 @@ public sealed class FashionMnist(FashionMnistOptions options) : IDatasetSource
     {
         if (split is not ("train" or "test")) throw new DatasetException($"fashion-mnist has no split '{split}'; it has: train, test.");
         var (images, labels) = FashionMnistFiles.Locate(options.Root, split);
-        return new InMemoryDataset($"fashion-mnist/{split}", IdxFile.ReadImages(images, labels), FashionMnistFiles.ClassNames);
+        var all = IdxFile.ReadImages(images, labels);
+        var kept = options.Limit > 0 && options.Limit < all.Count ? all.GetRange(0, options.Limit) : all;
+        return new InMemoryDataset($"fashion-mnist/{split}", kept, FashionMnistFiles.ClassNames);
     }
 }
