@@ -8,13 +8,15 @@ using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Samplers;
 
 // ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH]
+// ccrop-bench parity [PYTHON]   (our ops against torchvision's on the same inputs)
 //
 // Two-view MoCo v2 augmented samples per second, ours (ViewBatchLoader) and torchvision's
 // (bench/torchvision_data.py, DataLoader with as many workers as we have threads) on the same data:
 // 32 px CIFAR-like images from memory and 224 px views from JPEG files.
+if (args.Length > 0 && args[0] == "parity") return TorchvisionParity.Run(args.Length > 1 ? args[1] : "/usr/bin/python3");
 if (args.Length == 0 || args[0] != "data")
 {
-    Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH]");
+    Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH] | ccrop-bench parity [PYTHON]");
     return 2;
 }
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
