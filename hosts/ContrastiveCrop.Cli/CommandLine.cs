@@ -33,9 +33,22 @@ internal static class CommandLine
         var doctor = new Command("doctor", "Report device, threads, native libraries and data sets found.") { pluginsOption };
         doctor.SetAction(p => Commands.Guard(() => Commands.Doctor(p.GetValue(pluginsOption) ?? [])));
 
+        var outOption = new Option<string>("--out") { Description = "Folder to write the data set into.", Required = true };
+        var fmnistOption = new Option<string?>("--fashion-mnist") { Description = "Folder of the Fashion-MNIST IDX files (default: Debian's, if installed; else shapes)." };
+        var countOption = new Option<int>("--count") { Description = "Training images (the test split gets a fifth as many).", DefaultValueFactory = _ => 5000 };
+        var sizeOption = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 64 };
+        var seedOption = new Option<int>("--seed") { Description = "Generator seed: the same seed gives the same files.", DefaultValueFactory = _ => 0 };
+        var objects = new Command("objects-on-clutter", "Tinted objects at 20-60% of the side on textured clutter, as an ImageFolder with true boxes (boxes.tsv).")
+        {
+            outOption, fmnistOption, countOption, sizeOption, seedOption,
+        };
+        objects.SetAction(p => Commands.Guard(() => Commands.GenerateObjectsOnClutter(
+            p.GetValue(outOption)!, p.GetValue(fmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption))));
+        var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects } };
+
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, recipe, plugins, doctor,
+            run, recipe, plugins, doctor, data,
         };
     }
 }

@@ -1,5 +1,6 @@
 using Autofac;
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Data;
 using ContrastiveCrop.Engine.Pipeline;
 using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
@@ -104,6 +105,15 @@ internal static class Commands
         foreach (var d in catalog.All.Where(d => d.Kind == PluginKind.DatasetSource))
             Console.WriteLine($"data set                 {d.Name}: {DatasetStatus(factory, d)}");
         return native.TorchLoaded ? 0 : 1;
+    }
+
+    public static int GenerateObjectsOnClutter(string output, string? fashionMnist, int count, int size, int seed)
+    {
+        fashionMnist ??= FashionMnistFiles.Present(FashionMnistFiles.DebianRoot) ? FashionMnistFiles.DebianRoot : null;
+        var settings = new ObjectsOnClutterGenerator.Settings(count, Math.Max(1, count / 5), size, seed, fashionMnist);
+        ObjectsOnClutterGenerator.Generate(output, settings, Console.WriteLine);
+        Console.WriteLine($"Done: {Path.GetFullPath(output)} (read it with data: {{name: objects-on-clutter, root: {output}}}).");
+        return 0;
     }
 
     private static string DatasetStatus(PluginFactory factory, PluginDescriptor d)

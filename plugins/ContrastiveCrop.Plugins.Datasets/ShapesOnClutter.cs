@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Data;
 using ContrastiveCrop.Imaging;
 
 namespace ContrastiveCrop.Plugins.Datasets;
@@ -12,8 +13,7 @@ namespace ContrastiveCrop.Plugins.Datasets;
 public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSource
 {
     /// <summary>The class names, in label order.</summary>
-    public static readonly IReadOnlyList<string> ClassNames =
-        ["disc", "square", "triangle", "cross", "ring", "diamond", "hbar", "vbar", "x", "half-disc"];
+    public static readonly IReadOnlyList<string> ClassNames = Clutter.ShapeNames;
 
     /// <inheritdoc />
     public IReadOnlyList<string> Splits => ["train", "test"];
@@ -38,19 +38,19 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         var random = new Random(DeterministicSeed.Combine(seed, index));
         int size = options.ImageSize;
         var pixels = new byte[size * size * 3];
-        PaintClutter(pixels, size, random);
+        Clutter.PaintBackground(pixels, size, random);
 
         int label = random.Next(ClassNames.Count);
         int side = Math.Max(4, (int)Math.Round(size * (options.ObjectScale[0] + (options.ObjectScale[1] - options.ObjectScale[0]) * random.NextDouble())));
         int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
-        var tint = SaturatedColour(random);
+        var tint = Clutter.SaturatedColour(random);
         int minY = size, minX = size, maxY = -1, maxX = -1;
         for (int y = 0; y < side; y++)
         for (int x = 0; x < side; x++)
         {
             // Shape coordinates in [-1, 1] over the object's square.
             double u = (x + 0.5) / side * 2 - 1, v = (y + 0.5) / side * 2 - 1;
-            if (!Inside(label, u, v)) continue;
+            if (!Clutter.InsideShape(label, u, v)) continue;
             int py = top + y, px = left + x, o = (py * size + px) * 3;
             double shade = 0.8 + 0.2 * (1 - v) / 2; // a light top-to-bottom gradient
             for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(tint[c] * shade, 0, 255);
@@ -59,55 +59,5 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         }
         var box = new NormalizedBox((float)minY / size, (float)minX / size, (float)(maxY + 1) / size, (float)(maxX + 1) / size);
         return (new LabeledImage(new RgbImage(size, size, pixels), label), box);
-    }
-
-    private static bool Inside(int label, double u, double v)
-    {
-        double r = Math.Sqrt(u * u + v * v);
-        return label switch
-        {
-            0 => r <= 1,
-            1 => Math.Abs(u) <= 0.8 && Math.Abs(v) <= 0.8,
-            2 => v >= -0.9 && v <= 0.9 && Math.Abs(u) <= (v + 0.9) / 1.8,
-            3 => Math.Abs(u) <= 0.3 || Math.Abs(v) <= 0.3,
-            4 => r <= 1 && r >= 0.55,
-            5 => Math.Abs(u) + Math.Abs(v) <= 1,
-            6 => Math.Abs(v) <= 0.35,
-            7 => Math.Abs(u) <= 0.35,
-            8 => Math.Abs(u - v) <= 0.4 || Math.Abs(u + v) <= 0.4,
-            _ => r <= 1 && v >= 0,
-        };
-    }
-
-    /// <summary>Low-frequency colour blobs plus stripes, so the background is not trivially flat.</summary>
-    private static void PaintClutter(byte[] pixels, int size, Random random)
-    {
-        var a = SaturatedColour(random);
-        var b = SaturatedColour(random);
-        double fx = 0.5 + random.NextDouble() * 2.5, fy = 0.5 + random.NextDouble() * 2.5, phase = random.NextDouble() * Math.PI * 2;
-        double stripe = 2 + random.NextDouble() * 4, angle = random.NextDouble() * Math.PI;
-        for (int y = 0; y < size; y++)
-        for (int x = 0; x < size; x++)
-        {
-            double s = 0.5 + 0.5 * Math.Sin(fx * x * 2 * Math.PI / size + phase) * Math.Cos(fy * y * 2 * Math.PI / size);
-            double stripes = Math.Sin((x * Math.Cos(angle) + y * Math.Sin(angle)) * 2 * Math.PI / stripe) > 0 ? 0.85 : 1.0;
-            double noise = 0.9 + 0.2 * random.NextDouble();
-            int o = (y * size + x) * 3;
-            for (int c = 0; c < 3; c++)
-                pixels[o + c] = (byte)Math.Clamp((a[c] * s + b[c] * (1 - s)) * 0.6 * stripes * noise, 0, 255);
-        }
-    }
-
-    private static double[] SaturatedColour(Random random)
-    {
-        double hue = random.NextDouble() * 6;
-        int sector = (int)hue;
-        double f = hue - sector;
-        double[] rgb = sector switch
-        {
-            0 => [1, f, 0], 1 => [1 - f, 1, 0], 2 => [0, 1, f], 3 => [0, 1 - f, 1], 4 => [f, 0, 1], _ => [1, 0, 1 - f],
-        };
-        double value = 160 + random.NextDouble() * 95;
-        return rgb.Select(c => (0.25 + 0.75 * c) * value).ToArray();
     }
 }

@@ -24,7 +24,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, Action<string>? progress = null)
     {
         var allHooks = hooks ?? [];
-        var loader = new ViewBatchLoader(data, sampler, method.Views.Count, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet);
+        var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet);
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         long totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;

@@ -5,6 +5,12 @@ namespace ContrastiveCrop.Engine.Training;
 /// the training thread, since TorchSharp's dispose scopes are per thread).
 /// </summary>
 /// <param name="Indices">Dataset index of each image.</param>
-/// <param name="Views">Views[v] holds view v of every image: N × 3 × Size × Size floats.</param>
-/// <param name="Size">Side length of the views.</param>
-public sealed record ViewBatch(int[] Indices, float[][] Views, int Size);
+/// <param name="Views">Views[v] holds view v of every image: N × 3 × Sizes[v] × Sizes[v] floats.</param>
+/// <param name="Sizes">Side length of each view.</param>
+public sealed record ViewBatch(int[] Indices, float[][] Views, int[] Sizes)
+{
+    /// <summary>The side length shared by every view; throws when the views differ in size (use <see cref="Sizes"/>).</summary>
+    public int Size => Sizes.All(s => s == Sizes[0])
+        ? Sizes[0]
+        : throw new InvalidOperationException($"The views of this batch have different sizes ({string.Join(", ", Sizes)}); read ViewBatch.Sizes per view.");
+}

@@ -7,10 +7,45 @@ namespace ContrastiveCrop.Engine.Training;
 /// <summary>
 /// Produces the shuffled batches of one epoch on a background task, a few batches ahead of the
 /// training loop, so data preparation overlaps compute. Each view's crop comes from the
-/// <see cref="ICropSampler"/>, followed by a resize and a random horizontal flip.
+/// <see cref="ICropSampler"/>; the rest (resize, flip, colour, blur, solarize, normalisation) from the
+/// augmentation pipeline its <see cref="ViewSpec"/> names.
 /// </summary>
-public sealed class ViewBatchLoader(IImageDataset data, ICropSampler sampler, int viewCount, int size, int batchSize, long seed, Normalization norm)
+/// <remarks>
+/// Memory is bounded: at most <c>prefetch</c> finished batches wait in the channel, plus the one
+/// being built and the one being trained on. Images of a batch are augmented in parallel; each
+/// view's randomness comes from (seed, epoch, index, view) only, so batches do not depend on the
+/// number of threads.
+/// </remarks>
+public sealed class ViewBatchLoader
 {
+    private readonly IImageDataset data;
+    private readonly ICropSampler sampler;
+    private readonly AugmentationPipeline[] pipelines;
+    private readonly int[] sizes;
+    private readonly int batchSize;
+    private readonly long seed;
+    private readonly Normalization norm;
+
+    /// <summary>Creates the loader; throws <see cref="ArgumentException"/> for an unknown pipeline name.</summary>
+    /// <param name="data">The training images.</param>
+    /// <param name="sampler">Chooses every view's crop.</param>
+    /// <param name="views">The method's views: pipeline name and optional size.</param>
+    /// <param name="defaultSize">Size of views whose <see cref="ViewSpec.Size"/> is null (pretrain.image_size).</param>
+    /// <param name="batchSize">Images per batch.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="norm">Normalisation applied last.</param>
+    public ViewBatchLoader(IImageDataset data, ICropSampler sampler, IReadOnlyList<ViewSpec> views, int defaultSize, int batchSize, long seed, Normalization norm)
+    {
+        if (views.Count == 0) throw new ArgumentException("The method declares no views.");
+        this.data = data;
+        this.sampler = sampler;
+        pipelines = views.Select(v => AugmentationPipelines.Get(v.Pipeline)).ToArray();
+        sizes = views.Select(v => v.Size ?? defaultSize).ToArray();
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.norm = norm;
+    }
+
     /// <summary>Batches per epoch (the last partial batch is dropped, as the official code does).</summary>
     public int BatchesPerEpoch => data.Count / batchSize;
 
@@ -54,12 +89,11 @@ public sealed class ViewBatchLoader(IImageDataset data, ICropSampler sampler, in
     /// <summary>Builds one batch; deterministic in (seed, epoch, index, view).</summary>
     public ViewBatch Build(int[] indices, int epoch)
     {
-        int stride = 3 * size * size;
-        var views = Enumerable.Range(0, viewCount).Select(_ => new float[indices.Length * stride]).ToArray();
+        var views = sizes.Select(s => new float[indices.Length * 3 * s * s]).ToArray();
         Parallel.For(0, indices.Length, i =>
         {
             var image = data.Get(indices[i]).Image;
-            for (int v = 0; v < viewCount; v++)
+            for (int v = 0; v < views.Length; v++)
             {
                 var random = new Random(DeterministicSeed.Combine(seed, epoch, indices[i], v));
                 var crop = sampler.Sample(new CropRequest(indices[i], v, image.Height, image.Width), random);
@@ -67,10 +101,10 @@ public sealed class ViewBatchLoader(IImageDataset data, ICropSampler sampler, in
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)
                     throw new InvalidOperationException(
                         $"The crop sampler returned {crop} for a {image.Height}×{image.Width} image (index {indices[i]}); crops must lie inside the image.");
-                bool flip = random.NextDouble() < 0.5;
-                ResizedCrop.Write(image, crop, size, flip, norm, views[v].AsSpan(i * stride, stride));
+                int stride = 3 * sizes[v] * sizes[v];
+                pipelines[v].Write(image, crop, sizes[v], random, norm, views[v].AsSpan(i * stride, stride));
             }
         });
-        return new ViewBatch(indices, views, size);
+        return new ViewBatch(indices, views, sizes);
     }
 }

@@ -1,0 +1,28 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Data;
+
+namespace ContrastiveCrop.Plugins.Datasets;
+
+/// <summary>
+/// A generated objects-on-clutter folder: PNG ImageFolder splits held in memory, with the true object
+/// box of every image from <c>boxes.tsv</c> (required).
+/// </summary>
+[Plugin("objects-on-clutter", Description = "Generated objects on textured clutter (ccrop data generate objects-on-clutter): train, test, with true boxes.")]
+public sealed class ObjectsOnClutter(ObjectsOnClutterOptions options) : IDatasetSource
+{
+    private readonly ImageFolder folder = new(new ImageFolderOptions { Root = options.Root, TestDir = "test", Cache = "memory" });
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Splits => ["train", "test"];
+
+    /// <inheritdoc />
+    public IImageDataset Open(string split)
+    {
+        var sidecar = Path.Combine(options.Root, ObjectBoxesFile.DefaultName);
+        if (!File.Exists(sidecar))
+            throw new DatasetException(
+                $"'{Path.GetFullPath(sidecar)}' does not exist: objects-on-clutter needs the folder written by " +
+                $"'ccrop data generate objects-on-clutter --out {options.Root}' (train/<class>/*.png, test/<class>/*.png, boxes.tsv).");
+        return folder.Open(split);
+    }
+}
