@@ -34,7 +34,7 @@ public static class CheckpointFile
                     using var cpu = value.detach().cpu().contiguous();
                     writer.Write(name);
                     writer.Write((int)cpu.dtype);
-                    writer.Write(cpu.ndim);
+                    writer.Write((int)cpu.ndim);
                     foreach (var d in cpu.shape) writer.Write(d);
                     var bytes = cpu.bytes;
                     writer.Write((long)bytes.Length);
