@@ -28,7 +28,7 @@ public sealed class Byol : SiameseMethodBase
     /// <summary>Builds the online heads and the target as a copy of the online encoder and projector.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public Byol(ByolOptions options, IBackbone backbone)
-        : base(nameof(Byol), backbone, [new ViewSpec(options.Pipeline, options.ImageSize), new ViewSpec(options.Pipeline, options.ImageSize)])
+        : base(nameof(Byol), backbone, [new ViewSpec(options.Pipeline, options.ImageSize), new ViewSpec(options.SecondPipeline, options.ImageSize)])
     {
         OptionChecks.ThrowIfInvalid(options);
         this.options = options;
