@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ContrastiveCrop.Bench;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
 using ContrastiveCrop.Engine.Training;
@@ -9,14 +10,30 @@ using ContrastiveCrop.Plugins.Samplers;
 
 // ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH]
 // ccrop-bench parity [PYTHON]   (our ops against torchvision's on the same inputs)
+// ccrop-bench step <resnet18-small|resnet50> <batch> <size> <steps> <threads>   (model step; bench/torch_step.py is the PyTorch side)
+// ccrop-bench loop <batch> <size> <epochs> <images> <threads> <width>           (whole pretraining loop vs model step, memory per epoch)
 //
 // Two-view MoCo v2 augmented samples per second, ours (ViewBatchLoader) and torchvision's
 // (bench/torchvision_data.py, DataLoader with as many workers as we have threads) on the same data:
 // 32 px CIFAR-like images from memory and 224 px views from JPEG files.
 if (args.Length > 0 && args[0] == "parity") return TorchvisionParity.Run(args.Length > 1 ? args[1] : "/usr/bin/python3");
+if (args.Length == 6 && args[0] == "step")
+{
+    TrainingBench.Step(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+        int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture));
+    return 0;
+}
+if (args.Length == 7 && args[0] == "loop")
+{
+    TrainingBench.Loop(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture),
+        int.Parse(args[5], CultureInfo.InvariantCulture), double.Parse(args[6], CultureInfo.InvariantCulture));
+    return 0;
+}
 if (args.Length == 0 || args[0] != "data")
 {
-    Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH] | ccrop-bench parity [PYTHON]");
+    Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH] | parity [PYTHON]\n" +
+                            "       | step <resnet18-small|resnet50> <batch> <size> <steps> <threads> | loop <batch> <size> <epochs> <images> <threads> <width>");
     return 2;
 }
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;

@@ -18,8 +18,29 @@ internal static class CommandLine
         };
         var recipeArgument = new Argument<string>("recipe") { Description = "Path of the YAML recipe." };
 
-        var run = new Command("run", "Run a recipe: pretrain, evaluate, write a run folder.") { recipeArgument, setOption, pluginsOption };
-        run.SetAction(p => Commands.Guard(() => Commands.Run(p.GetValue(recipeArgument)!, p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
+        var runRecipe = new Argument<string?>("recipe") { Description = "Path of the YAML recipe (omit with --resume).", Arity = ArgumentArity.ZeroOrOne };
+        var resumeOption = new Option<string?>("--resume")
+        {
+            Description = "Continue the run in this folder from its last checkpoint, with the run's own recipe.yaml.",
+        };
+        var run = new Command("run", "Run a recipe: pretrain, evaluate, write a run folder.") { runRecipe, setOption, pluginsOption, resumeOption };
+        run.SetAction(p => Commands.Guard(() => p.GetValue(resumeOption) is { } resume
+            ? Commands.Resume(resume, p.GetValue(runRecipe), p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])
+            : Commands.Run(p.GetValue(runRecipe) ?? throw new ArgumentException("ccrop run needs a recipe file (or --resume <run folder>)."),
+                           p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
+
+        var checkpointArgument = new Argument<string>("checkpoint") { Description = "A checkpoint (.pt), a run folder, or 'random' (untrained baseline)." };
+        var evalRecipeOption = new Option<string?>("--recipe")
+        {
+            Description = "Recipe giving data, backbone and evaluate stages (default: the run folder's recipe.yaml).",
+        };
+        var evaluate = new Command("checkpoint", "Evaluate a pretrained backbone: runs the recipe's evaluate stages with from_checkpoint set.")
+        {
+            checkpointArgument, evalRecipeOption, setOption, pluginsOption,
+        };
+        evaluate.SetAction(p => Commands.Guard(() => Commands.EvaluateCheckpoint(
+            p.GetValue(checkpointArgument)!, p.GetValue(evalRecipeOption), p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
+        var eval = new Command("eval", "Evaluate without pretraining.") { evaluate };
 
         var checkRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe." };
         var check = new Command("check", "Validate a recipe and print it fully resolved.") { checkRecipe, setOption, pluginsOption };
@@ -48,7 +69,7 @@ internal static class CommandLine
 
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, recipe, plugins, doctor, data,
+            run, eval, recipe, plugins, doctor, data,
         };
     }
 }

@@ -4,7 +4,9 @@ using ContrastiveCrop.Data;
 using ContrastiveCrop.Engine.Pipeline;
 using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
+using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
+using ContrastiveCrop.Cli.Reporting;
 using ContrastiveCrop.Engine.Training;
 using TorchSharp;
 
@@ -27,6 +29,11 @@ internal static class Commands
         }
         catch (Exception e) when (e is RecipeException or PluginException or DatasetException or FileNotFoundException
                                        or DirectoryNotFoundException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UserError;
+        }
+        catch (CheckpointException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;
@@ -54,13 +61,48 @@ internal static class Commands
     {
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
         using (container)
-        {
-            using var cancel = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            var directory = new RunPipeline(container.Resolve<PluginFactory>(), Console.WriteLine).Execute(plan, cancel.Token);
-            Console.WriteLine($"Done. Results: {directory.ResultsFile}");
-            return 0;
-        }
+            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+    }
+
+    public static int Resume(string runFolder, string? recipe, string[] overrides, string[] pluginFolders)
+    {
+        if (recipe is not null || overrides.Length > 0)
+            throw new ArgumentException("--resume continues a run with its own recipe.yaml; do not pass a recipe or --set with it.");
+        var directory = RunDirectory.Open(runFolder);
+        var (plan, container) = Load(directory.RecipeFile, [], pluginFolders);
+        using (container)
+            return Finish(pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
+    }
+
+    public static int EvaluateCheckpoint(string checkpoint, string? recipe, string[] overrides, string[] pluginFolders)
+    {
+        string from = checkpoint == BackboneCheckpoint.Random ? checkpoint : Path.GetFullPath(checkpoint);
+        recipe ??= checkpoint == BackboneCheckpoint.Random
+            ? throw new ArgumentException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).")
+            : RunDirectory.Open(RunFolderOf(from)).RecipeFile;
+        var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
+        using (container)
+            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+    }
+
+    /// <summary>A run folder given directly, or the one holding checkpoints/&lt;file&gt;.pt.</summary>
+    private static string RunFolderOf(string path) =>
+        Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(path)!)!;
+
+    private static int Finish(Func<RunPipeline, RunDirectory> body, IContainer container)
+    {
+        using var reporter = ConsoleReporter.Create();
+        var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter));
+        foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
+        Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+        return 0;
+    }
+
+    private static CancellationToken CancelOnCtrlC()
+    {
+        var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        return cancel.Token;
     }
 
     public static int CheckRecipe(string recipePath, string[] overrides, string[] pluginFolders)

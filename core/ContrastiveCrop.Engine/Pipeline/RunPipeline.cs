@@ -11,32 +11,50 @@ using TorchSharp;
 namespace ContrastiveCrop.Engine.Pipeline;
 
 /// <summary>
-/// Runs a checked <see cref="RunPlan"/>: creates the run folder, writes the resolved recipe and the
-/// manifest, pretrains, runs the downstream stages and writes the results table.
+/// Runs a checked <see cref="RunPlan"/>: creates the run folder (or reopens it to resume), writes the
+/// resolved recipe and the manifest, pretrains (or loads a checkpoint's backbone), runs the downstream
+/// stages and writes the results table.
 /// </summary>
-public sealed class RunPipeline(PluginFactory factory, Action<string> console)
+/// <param name="factory">Creates the plugins the plan names.</param>
+/// <param name="console">Where log lines go besides the run log.</param>
+/// <param name="reporter">Live progress display; null for one log line per epoch.</param>
+public sealed class RunPipeline(PluginFactory factory, Action<string> console, ITrainingReporter? reporter = null)
 {
-    /// <summary>Runs <paramref name="plan"/>; returns the run folder.</summary>
+    /// <summary>Runs <paramref name="plan"/> in a new run folder; returns it.</summary>
     public RunDirectory Execute(RunPlan plan, CancellationToken cancellation = default)
+    {
+        var start = DateTime.UtcNow;
+        var directory = RunDirectory.Create(plan.Recipe.OutputDir, plan.Recipe.Name, start);
+        RunDirectory.WriteAtomically(directory.RecipeFile, RecipeWriter.ToYaml(plan.Resolved));
+        return Run(plan, directory, null, start, cancellation);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="directory"/> from its last checkpoint, with <paramref name="plan"/>
+    /// built from the run's own recipe.yaml. Without a checkpoint the run starts from the beginning.
+    /// </summary>
+    public RunDirectory Resume(RunPlan plan, RunDirectory directory, CancellationToken cancellation = default)
+    {
+        var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        return Run(plan, directory, File.Exists(last) ? last : null, DateTime.UtcNow, cancellation);
+    }
+
+    private RunDirectory Run(RunPlan plan, RunDirectory directory, string? resumeFrom, DateTime start, CancellationToken cancellation)
     {
         var recipe = plan.Recipe;
         var device = DeviceSelector.Select(recipe.Device, "device");
         if (recipe.Threads > 0) torch.set_num_threads(recipe.Threads);
         torch.manual_seed(recipe.Seed);
-
-        var start = DateTime.UtcNow;
-        var directory = RunDirectory.Create(recipe.OutputDir, recipe.Name, start);
-        RunDirectory.WriteAtomically(directory.RecipeFile, RecipeWriter.ToYaml(plan.Resolved));
         var manifest = new RunManifest(
             Path.GetFullPath(plan.RecipePath), recipe.Seed, device.ToString(), HostDescription(),
-            PluginVersions(plan), PackageVersions(), start, null, "running");
+            PluginVersions(plan), PackageVersions(), start, null, resumeFrom is null ? "running" : $"running (resumed from {resumeFrom})");
         directory.WriteManifest(manifest);
         console($"Run folder: {directory.Path}");
 
         using var run = new RunContext(directory, device, recipe.Seed, console, cancellation);
         try
         {
-            var results = Stages(plan, run);
+            var results = Stages(plan, run, resumeFrom);
             WriteResults(directory, plan, results);
             directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "finished" });
             return directory;
@@ -49,30 +67,39 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console)
         }
     }
 
-    private List<(string Stage, IReadOnlyDictionary<string, double> Metrics)> Stages(RunPlan plan, RunContext run)
+    private List<(string Stage, IReadOnlyDictionary<string, double> Metrics)> Stages(RunPlan plan, RunContext run, string? resumeFrom)
     {
         var results = new List<(string, IReadOnlyDictionary<string, double>)>();
         var dataSource = factory.Create<IDatasetSource>(plan.Data.Descriptor, plan.Data.Options, run);
         IBackbone? backbone = null;
         string? checkpoint = null;
-        if (plan.Pretrain is var (backboneChoice, methodChoice, samplerChoice))
+        if (plan.Recipe.FromCheckpoint is { } from && plan.Pretrain is var (backboneOnly, _, _))
+        {
+            backbone = Create<IBackbone>(backboneOnly, run);
+            checkpoint = BackboneCheckpoint.Load(backbone, from, plan.RecipePath, run);
+        }
+        else if (plan.Pretrain is var (backboneChoice, methodChoice, samplerChoice))
         {
             backbone = Create<IBackbone>(backboneChoice, run);
             var method = Create<ISiameseMethod>(methodChoice, run, backbone);
             var sampler = Create<ICropSampler>(samplerChoice, run);
             using var train = dataSource.Open("train");
             run.Log($"Pretraining {methodChoice.Descriptor.Name} + {samplerChoice.Descriptor.Name} on {train.Name} ({train.Count} images) with {backboneChoice.Descriptor.Name} on {run.Device}.");
-            var result = new PretrainingEngine(plan.Recipe.Pretrain!, run).Train(train, sampler, method, backbone, run.Log);
+            var hooks = new List<ITrainingHook>();
+            if (plan.Monitor is { } monitor)
+                hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, plan.Recipe.Pretrain!.Monitor!.Every, dataSource));
+            var result = new PretrainingEngine(plan.Recipe.Pretrain!, run, hooks, reporter).Train(train, sampler, method, backbone, resumeFrom);
             checkpoint = result.CheckpointPath;
             results.Add(("pretrain", new Dictionary<string, double>
             {
                 ["final_loss"] = result.FinalLoss, ["minutes"] = result.Seconds / 60, ["data_wait_fraction"] = result.DataWaitFraction,
+                ["images_per_second"] = result.ImagesPerSecond,
             }));
         }
         foreach (var stage in plan.Evaluate)
         {
             if (backbone is null)
-                throw new InvalidOperationException($"{stage.KeyPath}: downstream stages need a backbone; add a pretrain section.");
+                throw new InvalidOperationException($"{stage.KeyPath}: downstream stages need a backbone; add a pretrain section or from_checkpoint.");
             var task = Create<IDownstreamTask>(stage, run);
             run.Log($"Running {stage.KeyPath}: {stage.Descriptor.Name}.");
             var result = task.Run(new DownstreamContext(backbone, run, dataSource, checkpoint));
@@ -100,6 +127,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console)
     {
         var choices = new List<PluginChoice> { plan.Data };
         if (plan.Pretrain is var (b, m, s)) choices.AddRange([b, m, s]);
+        if (plan.Monitor is { } monitor) choices.Add(monitor);
         choices.AddRange(plan.Evaluate);
         return choices.DistinctBy(c => c.Descriptor.Key).ToDictionary(
             c => c.Descriptor.Key.ToString(), c => $"{c.Descriptor.Version} ({c.Descriptor.AssemblyPath})");

@@ -22,6 +22,8 @@ public sealed class RunPlan
     public PluginChoice Data { get; private set; } = null!;
     /// <summary>Backbone, method and sampler, when the recipe pretrains.</summary>
     public (PluginChoice Backbone, PluginChoice Method, PluginChoice Sampler)? Pretrain { get; private set; }
+    /// <summary>The task run during pretraining by <c>pretrain.monitor</c>, if any.</summary>
+    public PluginChoice? Monitor { get; private set; }
     /// <summary>Downstream stages in order.</summary>
     public IReadOnlyList<PluginChoice> Evaluate { get; private set; } = [];
 
@@ -60,6 +62,8 @@ public sealed class RunPlan
             var method = Choose(PluginKind.SiameseMethod, pretrain.Method, "pretrain.method");
             var sampler = Choose(PluginKind.CropSampler, pretrain.Sampler, "pretrain.sampler");
             if (backbone is not null && method is not null && sampler is not null) plan.Pretrain = (backbone, method, sampler);
+            if (pretrain.Monitor?.Task is RecipeMapping monitor)
+                plan.Monitor = Choose(PluginKind.DownstreamTask, monitor, "pretrain.monitor.task");
         }
         var stages = new List<PluginChoice>();
         for (int i = 0; i < recipe.Evaluate.Count; i++)

@@ -23,6 +23,12 @@ public sealed record RunRecipe : IValidatableOptions
     public RecipeNode? Data { get; init; }
     /// <summary>Pretraining settings; omit to only evaluate.</summary>
     public PretrainOptions? Pretrain { get; init; }
+    /// <summary>
+    /// Evaluate a backbone instead of pretraining one: a checkpoint file, a run folder (its
+    /// checkpoints/last.pt) or <c>random</c> for an untrained backbone (the baseline). The architecture
+    /// comes from <c>pretrain.backbone</c>; the rest of <c>pretrain</c> is not used. Relative to the recipe file.
+    /// </summary>
+    public string? FromCheckpoint { get; init; }
     /// <summary>Downstream stages run after pretraining, each a plugin section.</summary>
     public IReadOnlyList<RecipeNode> Evaluate { get; init; } = [];
 
@@ -33,6 +39,8 @@ public sealed record RunRecipe : IValidatableOptions
             yield return new OptionError("name", $"'{Name}' cannot be used in a folder name");
         if (Threads < 0) yield return new OptionError("threads", "must be 0 (default) or positive");
         if (Data is not RecipeMapping) yield return new OptionError("data", "is required: a mapping with the data set's name and options");
+        if (FromCheckpoint is not null && Pretrain is null)
+            yield return new OptionError("from_checkpoint", "needs pretrain.backbone to know the architecture of the checkpoint's backbone");
         if (Pretrain is null && Evaluate.Count == 0) yield return new OptionError("pretrain", "the recipe has neither pretrain nor evaluate: nothing to run");
     }
 }

@@ -9,98 +9,173 @@ namespace ContrastiveCrop.Engine.Training;
 
 /// <summary>
 /// The pretraining loop shared by every method: batches of augmented views in, SGD with warm-up and
-/// cosine decay, per-step disposal of native tensors, a divergence check, metrics and checkpoints.
+/// cosine decay, per-step disposal of native tensors, a divergence check, metrics, hooks and full
+/// checkpoints (model, optimiser, schedule position, plugin state) from which a run resumes exactly.
 /// </summary>
-public sealed class PretrainingEngine(PretrainOptions options, RunContext run, IReadOnlyList<ITrainingHook>? hooks = null)
+public sealed class PretrainingEngine(PretrainOptions options, RunContext run, IReadOnlyList<ITrainingHook>? hooks = null, ITrainingReporter? reporter = null)
 {
+    /// <summary>The name of the newest checkpoint in a run's checkpoint folder.</summary>
+    public const string LastCheckpoint = "last.pt";
+
     /// <summary>Summary of a finished pretraining.</summary>
     /// <param name="FinalLoss">Mean loss of the last epoch.</param>
-    /// <param name="Seconds">Wall time.</param>
+    /// <param name="Seconds">Wall time of this invocation.</param>
     /// <param name="DataWaitFraction">Fraction of the wall time the loop waited for data.</param>
     /// <param name="CheckpointPath">The final checkpoint.</param>
-    public sealed record Result(double FinalLoss, double Seconds, double DataWaitFraction, string CheckpointPath);
+    /// <param name="ImagesPerSecond">Training images per second over this invocation (hooks and checkpoints included).</param>
+    public sealed record Result(double FinalLoss, double Seconds, double DataWaitFraction, string CheckpointPath, double ImagesPerSecond);
 
-    /// <summary>Trains <paramref name="method"/> on <paramref name="data"/> with crops from <paramref name="sampler"/>.</summary>
-    public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, Action<string>? progress = null)
+    /// <summary>
+    /// Trains <paramref name="method"/> on <paramref name="data"/> with crops from <paramref name="sampler"/>;
+    /// with <paramref name="resumeFrom"/>, first restores that checkpoint and continues after its epoch.
+    /// </summary>
+    public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, string? resumeFrom = null)
     {
         var allHooks = hooks ?? [];
         var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet);
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
-        long totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;
-        var schedule = new LearningRateSchedule(options.Lr, (long)(options.WarmupEpochs * loader.BatchesPerEpoch), totalSteps);
+        var length = TrainingLength.From(options, loader.BatchesPerEpoch);
+        var schedule = new LearningRateSchedule(options.Lr, length.WarmupSteps(options.WarmupEpochs), length.TotalSteps);
         method.Module.to(run.Device);
         method.Module.train();
-        using var optimizer = optim.SGD(method.TrainableParameters, options.Lr, options.Momentum, weight_decay: options.WeightDecay);
+        using var optimizer = new SgdOptimizer(OptimizerFactory.Groups(method, options), options.Momentum);
+        var stateful = StatefulPlugins(sampler, method);
+        string checkpointPath = Path.Combine(run.Directory.CheckpointDirectory, LastCheckpoint);
+
+        int startEpoch = 0;
+        long step = 0;
+        Dictionary<string, Tensor>? restored = null;
+        if (resumeFrom is not null)
+        {
+            (var info, restored) = CheckpointFile.Load(resumeFrom);
+            if (info.TotalSteps != length.TotalSteps)
+                throw new CheckpointException(
+                    $"Checkpoint '{resumeFrom}' belongs to a run of {info.TotalSteps} steps, but the recipe now gives {length.TotalSteps}; " +
+                    "resume with the run's own recipe.yaml.");
+            TrainingSnapshot.RestoreTraining(resumeFrom, restored, method.Module, optimizer);
+            (startEpoch, step) = (info.CompletedEpochs, info.Step);
+            run.Log($"Resumed from '{resumeFrom}' after epoch {startEpoch} (step {step} of {length.TotalSteps}).");
+        }
 
         var clock = Stopwatch.StartNew();
         double waited = 0, epochLoss = double.NaN;
-        string checkpoint = "";
-        long step = 0;
-        TrainingState State(int completed) => new(completed, options.Epochs, step, method, backbone, data, sampler, run);
-        foreach (var hook in allHooks) hook.OnTrainingStart(State(0));
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        long startStep = step;
+        TrainingState State(int completed) => new(completed, length.TotalEpochs, step, method, backbone, data, sampler, run);
+        try
         {
-            double lossSum = 0, similaritySum = 0;
-            int batches = 0, similarities = 0;
-            var epochClock = Stopwatch.StartNew();
-            var enumerator = loader.Epoch(epoch, cancellation: run.Cancellation).GetAsyncEnumerator();
-            try
-            {
-                while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-                {
-                    var batch = enumerator.Current;
-                    double lr = schedule.At(step);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    var progressNow = new TrainingProgress(epoch, options.Epochs, step, totalSteps);
-                    using (var scope = NewDisposeScope())
-                    {
-                        var views = batch.Views.Select(v => tensor(v, [batch.Indices.Length, 3, batch.Size, batch.Size]).to(run.Device)).ToList();
-                        var output = method.ComputeLoss(views, progressNow);
-                        double loss = output.Loss.item<float>();
-                        if (!double.IsFinite(loss))
-                            throw new TrainingDivergedException(
-                                $"The loss became {loss} at epoch {epoch + 1}, step {step + 1} (lr {lr:G4}). Training stopped; " +
-                                $"the last good checkpoint is kept in '{run.Directory.CheckpointDirectory}'. Lower pretrain.lr or add warm-up.");
-                        optimizer.zero_grad();
-                        output.Loss.backward();
-                        optimizer.step();
-                        method.AfterOptimizerStep(progressNow);
-                        lossSum += loss;
-                        batches++;
-                        if (output.PositiveSimilarity is { } similarity)
-                        {
-                            similaritySum += similarity.item<float>();
-                            similarities++;
-                        }
-                        if ((step + 1) % options.LogEvery == 0)
-                            run.LogMetrics("pretrain/step", step + 1, new Dictionary<string, double> { ["loss"] = loss, ["lr"] = lr });
-                    }
-                    step++;
-                    run.Cancellation.ThrowIfCancellationRequested();
-                }
-            }
-            finally
-            {
-                enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            waited += loader.WaitSeconds;
-            epochLoss = lossSum / Math.Max(1, batches);
-            double imagesPerSecond = batches * options.BatchSize / epochClock.Elapsed.TotalSeconds;
-            var values = new Dictionary<string, double>
-            {
-                ["epoch"] = epoch + 1, ["loss"] = epochLoss, ["lr"] = schedule.At(step - 1),
-                ["images_per_second"] = imagesPerSecond, ["data_wait_fraction"] = loader.WaitSeconds / epochClock.Elapsed.TotalSeconds,
-            };
-            if (similarities > 0) values["positive_similarity"] = similaritySum / similarities;
-            run.LogMetrics("pretrain/epoch", step, values);
-            progress?.Invoke($"epoch {epoch + 1}/{options.Epochs}  loss {epochLoss:F4}  lr {schedule.At(step - 1):G3}  {imagesPerSecond:F0} img/s");
-
-            foreach (var hook in allHooks) hook.OnEpochEnd(State(epoch + 1));
-            bool last = epoch == options.Epochs - 1;
-            if (last || (options.CheckpointEvery > 0 && (epoch + 1) % options.CheckpointEvery == 0))
-                checkpoint = CheckpointWriter.Save(run.Directory, method.Module, epoch + 1);
+            foreach (var hook in allHooks) hook.OnTrainingStart(State(startEpoch));
+            // Plugins size their state in OnTrainingStart (e.g. a sampler's boxes); the saved state replaces it afterwards.
+            if (restored is not null) TrainingSnapshot.RestorePlugins(restored, stateful);
         }
-        return new Result(epochLoss, clock.Elapsed.TotalSeconds, waited / clock.Elapsed.TotalSeconds, checkpoint);
+        finally
+        {
+            if (restored is not null) foreach (var t in restored.Values) t.Dispose();
+        }
+        reporter?.Started(step, length.TotalSteps, length.TotalEpochs);
+        try
+        {
+            for (int epoch = startEpoch; epoch < length.TotalEpochs; epoch++)
+            {
+                // The torch generator is a function of (seed, epoch), so a resumed run draws what an uninterrupted one would.
+                manual_seed(DeterministicSeed.Combine(run.Seed, epoch, -2));
+                var epochRun = RunEpoch(loader, method, optimizer, schedule, length, epoch, ref step);
+                waited += epochRun.WaitSeconds;
+                epochLoss = epochRun.MeanLoss;
+                LogEpoch(epoch, step, length, schedule, epochRun);
+                foreach (var hook in allHooks) hook.OnEpochEnd(State(epoch + 1));
+                bool last = epoch == length.TotalEpochs - 1;
+                if (last || (options.CheckpointEvery > 0 && (epoch + 1) % options.CheckpointEvery == 0))
+                    TrainingSnapshot.Save(checkpointPath,
+                        new CheckpointInfo(CheckpointInfo.CurrentFormat, epoch + 1, step, length.TotalSteps, run.Seed, method.GetType().Name, DateTime.UtcNow),
+                        method, optimizer, stateful);
+            }
+        }
+        finally
+        {
+            reporter?.Stopped();
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new Result(epochLoss, seconds, waited / seconds, checkpointPath, (step - startStep) * (double)options.BatchSize / seconds);
+    }
+
+    private sealed record EpochRun(double MeanLoss, double MeanSimilarity, int Batches, double Seconds, double WaitSeconds);
+
+    private EpochRun RunEpoch(ViewBatchLoader loader, ISiameseMethod method, SgdOptimizer optimizer, LearningRateSchedule schedule,
+                              TrainingLength length, int epoch, ref long step)
+    {
+        double lossSum = 0, similaritySum = 0;
+        int batches = 0, similarities = 0;
+        var clock = Stopwatch.StartNew();
+        var enumerator = loader.Epoch(epoch, cancellation: run.Cancellation).GetAsyncEnumerator();
+        try
+        {
+            while (step < length.TotalSteps && enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                var batch = enumerator.Current;
+                double lr = schedule.At(step);
+                foreach (var group in optimizer.Groups) group.LearningRate = group.FixedLearningRate ? options.Lr : lr;
+                var progress = new TrainingProgress(epoch, length.TotalEpochs, step, length.TotalSteps);
+                double loss;
+                using (NewDisposeScope())
+                {
+                    var views = batch.Views.Select(v => tensor(v, [batch.Indices.Length, 3, batch.Size, batch.Size]).to(run.Device)).ToList();
+                    var output = method.ComputeLoss(views, progress);
+                    loss = output.Loss.item<float>();
+                    if (!double.IsFinite(loss))
+                        throw new TrainingDivergedException(
+                            $"The loss became {loss} at epoch {epoch + 1}, step {step + 1} (lr {lr:G4}). Training stopped; " +
+                            $"the last good checkpoint is kept in '{run.Directory.CheckpointDirectory}'. Lower pretrain.lr, add warm-up or set pretrain.clip_grad_norm.");
+                    optimizer.ZeroGrad();
+                    output.Loss.backward();
+                    if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByNorm(optimizer.Parameters, maxNorm);
+                    optimizer.Step();
+                    method.AfterOptimizerStep(progress);
+                    if (output.PositiveSimilarity is { } similarity)
+                    {
+                        similaritySum += similarity.item<float>();
+                        similarities++;
+                    }
+                }
+                lossSum += loss;
+                batches++;
+                step++;
+                if (step % options.LogEvery == 0)
+                    run.LogMetrics("pretrain/step", step, new Dictionary<string, double> { ["loss"] = loss, ["lr"] = lr });
+                reporter?.Step(new StepReport(step, length.TotalSteps, epoch + 1, length.TotalEpochs, loss, lr,
+                                           batches * (double)options.BatchSize / clock.Elapsed.TotalSeconds));
+                run.Cancellation.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return new EpochRun(lossSum / Math.Max(1, batches), similarities > 0 ? similaritySum / similarities : double.NaN,
+                            batches, clock.Elapsed.TotalSeconds, loader.WaitSeconds);
+    }
+
+    private void LogEpoch(int epoch, long step, TrainingLength length, LearningRateSchedule schedule, EpochRun e)
+    {
+        double imagesPerSecond = e.Batches * options.BatchSize / e.Seconds;
+        var values = new Dictionary<string, double>
+        {
+            ["epoch"] = epoch + 1, ["loss"] = e.MeanLoss, ["lr"] = schedule.At(step - 1),
+            ["images_per_second"] = imagesPerSecond, ["data_wait_fraction"] = e.WaitSeconds / e.Seconds,
+            ["managed_mb"] = GC.GetTotalMemory(false) / 1e6, ["resident_mb"] = Environment.WorkingSet / 1e6,
+        };
+        if (double.IsFinite(e.MeanSimilarity)) values["positive_similarity"] = e.MeanSimilarity;
+        run.LogMetrics("pretrain/epoch", step, values);
+        var summary = $"epoch {epoch + 1}/{length.TotalEpochs}  loss {e.MeanLoss:F4}  lr {schedule.At(step - 1):G3}  {imagesPerSecond:F0} img/s";
+        run.Log(summary);
+        reporter?.EpochEnded(summary);
+    }
+
+    private static Dictionary<string, IStatefulPlugin> StatefulPlugins(ICropSampler sampler, ISiameseMethod method)
+    {
+        var plugins = new Dictionary<string, IStatefulPlugin>();
+        if (sampler is IStatefulPlugin s) plugins["sampler"] = s;
+        if (method is IStatefulPlugin m) plugins["method"] = m;
+        return plugins;
     }
 }

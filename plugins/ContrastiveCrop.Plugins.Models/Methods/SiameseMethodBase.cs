@@ -85,9 +85,13 @@ public abstract class SiameseMethodBase : nn.Module, ISiameseMethod
     protected IBackbone CopyBackbone() => Backbone.Copy();
 
     /// <summary>A projection head on top of the backbone's pooled feature (see <see cref="MlpHead.Create"/>).</summary>
-    protected Sequential CreateHead(int hiddenDim, int outputDim, int layers, bool hiddenBatchNorm = false, bool outputBatchNorm = false)
+    protected Sequential CreateHead(int hiddenDim, int outputDim, int layers, bool hiddenBatchNorm = false, bool outputBatchNorm = false) =>
+        CreateHeadOn(Backbone.FeatureDim, hiddenDim, outputDim, layers, hiddenBatchNorm, outputBatchNorm);
+
+    /// <summary>A head on top of another head's <paramref name="inputDim"/>-wide output (e.g. a predictor), on the backbone's device.</summary>
+    protected Sequential CreateHeadOn(int inputDim, int hiddenDim, int outputDim, int layers, bool hiddenBatchNorm = false, bool outputBatchNorm = false)
     {
-        var head = MlpHead.Create(Backbone.FeatureDim, hiddenDim, outputDim, layers, hiddenBatchNorm, outputBatchNorm);
+        var head = MlpHead.Create(inputDim, hiddenDim, outputDim, layers, hiddenBatchNorm, outputBatchNorm);
         // Heads are built after the backbone may have been moved; keep everything on one device.
         head.to(ModuleState.DeviceOf(Backbone.Network));
         return head;

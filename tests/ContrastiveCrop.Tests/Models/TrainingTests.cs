@@ -46,6 +46,23 @@ public class TrainingTests
         Assert.That(after, Is.LessThan(before * 0.9), $"loss {before} → {after}");
     }
 
+    [Test]
+    public void ByolStepsLowerTheLoss()
+    {
+        using var method = new Byol(new ByolOptions(ProjectionDim: 16, HiddenDim: 32), TinyProblem.Backbone());
+        var (before, after) = Train(method);
+        Assert.That(after, Is.LessThan(before * 0.9), $"loss {before} → {after}");
+    }
+
+    [Test]
+    public void SimSiamStepsLowerTheLoss()
+    {
+        using var method = new SimSiam(new SimSiamOptions(ProjectionDim: 32, PredictorHiddenDim: 8), TinyProblem.Backbone());
+        var (before, after) = Train(method);
+        // The loss is a negative cosine in [−1, 1]: require a drop of a tenth of its range.
+        Assert.That(after, Is.LessThan(before - 0.2), $"loss {before} → {after}");
+    }
+
     private static (float Before, float After) Train(ISiameseMethod method, KeyQueue? queue = null)
     {
         using var scope = NewDisposeScope();

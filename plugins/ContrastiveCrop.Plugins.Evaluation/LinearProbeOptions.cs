@@ -1,0 +1,61 @@
+using ContrastiveCrop.Contracts;
+
+namespace ContrastiveCrop.Plugins.Evaluation;
+
+/// <summary>
+/// Options of the linear probe. Defaults are the paper's protocol (ContrastiveCrop's linear configs):
+/// frozen backbone in eval mode, fc initialised N(0, 0.01), SGD lr 10, momentum 0.9, no weight decay,
+/// 100 epochs, learning rate ×0.1 at epochs 60 and 80.
+/// </summary>
+public sealed record LinearProbeOptions : IValidatableOptions
+{
+    /// <summary>Training epochs of the linear layer.</summary>
+    public int Epochs { get; init; } = 100;
+    /// <summary>Initial learning rate (10 for CIFAR-style data, 30 on ImageNet).</summary>
+    public double Lr { get; init; } = 10;
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>Weight decay of the linear layer.</summary>
+    public double WeightDecay { get; init; } = 0;
+    /// <summary>Epochs after which the learning rate is multiplied by <see cref="Gamma"/>.</summary>
+    public IReadOnlyList<int> Milestones { get; init; } = [60, 80];
+    /// <summary>Learning-rate factor at each milestone.</summary>
+    public double Gamma { get; init; } = 0.1;
+    /// <summary>Standard deviation of the fc weights' normal initialisation (biases start at 0).</summary>
+    public double InitStd { get; init; } = 0.01;
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>
+    /// <c>precomputed</c>: features of the whole training images are extracted once (fast; no augmentation);
+    /// <c>augmented</c>: every epoch forwards random resized crops with flips through the frozen backbone (the paper's protocol).
+    /// </summary>
+    public string Features { get; init; } = "precomputed";
+    /// <summary>Scale range of the random resized crops in <c>augmented</c> mode (torchvision's default).</summary>
+    public IReadOnlyList<double> CropScale { get; init; } = [0.08, 1.0];
+    /// <summary>Side the images (or crops) are resized to.</summary>
+    public int ImageSize { get; init; } = 32;
+    /// <summary>Split the linear layer is trained on.</summary>
+    public string TrainSplit { get; init; } = "train";
+    /// <summary>Split that is classified.</summary>
+    public string TestSplit { get; init; } = "test";
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Epochs <= 0) yield return new OptionError("epochs", "must be positive");
+        if (!(Lr > 0)) yield return new OptionError("lr", "must be positive");
+        if (Momentum is < 0 or >= 1) yield return new OptionError("momentum", "must be in [0, 1)");
+        if (WeightDecay < 0) yield return new OptionError("weight_decay", "must be non-negative");
+        if (Milestones.Any(m => m <= 0)) yield return new OptionError("milestones", "must be positive epochs");
+        if (!(Gamma > 0)) yield return new OptionError("gamma", "must be positive");
+        if (!(InitStd > 0)) yield return new OptionError("init_std", "must be positive");
+        if (BatchSize <= 0) yield return new OptionError("batch_size", "must be positive");
+        if (Features is not ("precomputed" or "augmented")) yield return new OptionError("features", $"must be 'precomputed' or 'augmented'; got '{Features}'");
+        if (CropScale.Count != 2 || !(CropScale[0] > 0) || CropScale[0] > CropScale[1] || CropScale[1] > 1)
+            yield return new OptionError("crop_scale", "must be [min, max] with 0 < min ≤ max ≤ 1");
+        if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
+    }
+
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): lr·γ^(milestones passed).</summary>
+    public double LearningRateAt(int epoch) => Lr * Math.Pow(Gamma, Milestones.Count(m => epoch >= m));
+}

@@ -1,0 +1,107 @@
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Runs;
+using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Plugins.Backbones;
+using ContrastiveCrop.Plugins.Datasets;
+using ContrastiveCrop.Plugins.Methods;
+using ContrastiveCrop.Plugins.Samplers;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Tests.Engine;
+
+/// <summary>
+/// A run interrupted after its second epoch and resumed from the checkpoint reproduces the losses of
+/// an uninterrupted run step for step: model, momentum encoder, queue, optimiser momentum, schedule
+/// position, RNG streams and plugin state all come back.
+/// </summary>
+public class ResumeTests
+{
+    private static readonly PretrainOptions Options = new()
+    {
+        Epochs = 3, BatchSize = 8, Lr = 0.05, WarmupEpochs = 1, ImageSize = 16, CheckpointEvery = 1, LogEvery = 1,
+        ExcludeNormAndBiasFromWeightDecay = true, ClipGradNorm = 5,
+    };
+
+    [Test]
+    public void AnInterruptedThenResumedRunHasTheSameLossesAsAnUninterruptedOne()
+    {
+        var uninterrupted = Train(seedForInit: 1, cancelAfterEpoch: null, resumeFrom: null);
+
+        var interrupted = NewRun();
+        Assert.That(() => Train(1, cancelAfterEpoch: 2, resumeFrom: null, interrupted), Throws.InstanceOf<OperationCanceledException>());
+        var checkpoint = Path.Combine(interrupted.Directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        Assert.That(CheckpointFile.Load(checkpoint).Info.CompletedEpochs, Is.EqualTo(2));
+        // A different initialisation: everything the third epoch sees must come from the checkpoint.
+        var resumed = Train(seedForInit: 99, cancelAfterEpoch: null, resumeFrom: checkpoint, NewRun());
+
+        int perEpoch = 48 / Options.BatchSize;
+        Assert.That(resumed.Losses, Has.Count.EqualTo(perEpoch));
+        Assert.That(resumed.Losses, Is.EqualTo(uninterrupted.Losses.Skip(2 * perEpoch).ToList()).Within(1e-5));
+        Assert.That(resumed.SamplerState, Is.EqualTo(uninterrupted.SamplerState), "plugin state is restored, then updated by epoch 3");
+    }
+
+    [Test]
+    public void ResumingWithADifferentScheduleIsRefused()
+    {
+        var run = NewRun();
+        Train(1, null, null, run, Options with { Epochs = 1 });
+        var checkpoint = Path.Combine(run.Directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        Assert.That(() => Train(1, null, checkpoint, NewRun(), Options with { Epochs = 5 }),
+            Throws.TypeOf<CheckpointException>().With.Message.Contains("recipe.yaml"));
+    }
+
+    private sealed record Outcome(List<double> Losses, float SamplerState);
+
+    private static RunContext NewRun()
+    {
+        var directory = RunDirectory.Create(TestFolders.NewTemp("resume"), "resume", DateTime.UtcNow);
+        return new RunContext(directory, CPU, 5, _ => { }, CancellationToken.None);
+    }
+
+    private static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null)
+    {
+        using var cancel = new CancellationTokenSource();
+        var baseRun = context ?? NewRun();
+        using var run = new RunContext(baseRun.Directory, CPU, 5, _ => { }, cancel.Token);
+        baseRun.Dispose();
+        manual_seed(seedForInit);
+        var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: 0.0625, SmallDataStem: true));
+        using var method = new MoCo(new MoCoOptions(ProjectionDim: 8, QueueSize: 16, Momentum: 0.9), backbone);
+        var sampler = new CountingSampler();
+        var reporter = new LossRecorder();
+        var hooks = new List<ITrainingHook> { sampler, new CancelAfter(cancelAfterEpoch, cancel) };
+        using var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = 48, TestCount = 8, ImageSize = 16 }).Open("train");
+        new PretrainingEngine(options ?? Options, run, hooks, reporter).Train(data, sampler, method, backbone, resumeFrom);
+        return new Outcome(reporter.Losses, sampler.Counter);
+    }
+
+    /// <summary>Random resized crops plus a counter that hooks advance each epoch: stands for a sampler's boxes.</summary>
+    private sealed class CountingSampler : ICropSampler, IStatefulPlugin, ITrainingHook
+    {
+        private readonly RandomResizedCropSampler crops = new(new RandomResizedCropOptions());
+        public float Counter { get; private set; }
+        public CropBox Sample(in CropRequest request, Random random) => crops.Sample(request, random);
+        public IReadOnlyDictionary<string, Tensor> GetState() => new Dictionary<string, Tensor> { ["counter"] = tensor(new[] { Counter }) };
+        public void SetState(IReadOnlyDictionary<string, Tensor> state) => Counter = state["counter"].item<float>();
+        public void OnEpochEnd(TrainingState state) => Counter = Counter * 2 + state.CompletedEpochs;
+    }
+
+    private sealed class CancelAfter(int? epoch, CancellationTokenSource cancel) : ITrainingHook
+    {
+        public void OnEpochEnd(TrainingState state)
+        {
+            if (state.CompletedEpochs == epoch) cancel.Cancel();
+        }
+    }
+
+    private sealed class LossRecorder : ITrainingReporter
+    {
+        public List<double> Losses { get; } = [];
+        public void Started(long step, long totalSteps, int totalEpochs) { }
+        public void Step(StepReport report) => Losses.Add(report.Loss);
+        public void EpochEnded(string summary) { }
+        public void Stopped() { }
+    }
+}
+
