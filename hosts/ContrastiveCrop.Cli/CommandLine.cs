@@ -35,7 +35,7 @@ internal static class CommandLine
 
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, recipe, plugins, doctor,
+            run, recipe, plugins, doctor, EvalCommands.Build(),
         };
     }
 }
