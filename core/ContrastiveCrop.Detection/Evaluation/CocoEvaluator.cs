@@ -214,11 +214,10 @@ public static class CocoEvaluator
         if (iouType == CocoIouType.Segm)
         {
             var mask = d.Segmentation ?? throw new ArgumentException($"A detection of image {d.ImageId} has no segmentation; segm evaluation needs masks.");
-            return new Detection([], mask.Area(), d.Score, mask);
+            return new Detection([], d.Area, d.Score, mask);
         }
         var box = d.Bbox ?? throw new ArgumentException($"A detection of image {d.ImageId} has no bbox.");
-        // As pycocotools' loadRes: the area of a box result is w·h.
-        return new Detection(box, box[2] * box[3], d.Score, null);
+        return new Detection(box, d.Area, d.Score, null);
     }
 
     private static CocoSummary Summarize(CocoIouType iouType, double[,,,,] precision, double[,,,] recall)

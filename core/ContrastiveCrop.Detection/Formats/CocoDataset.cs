@@ -32,5 +32,9 @@ public sealed record CocoDataset(IReadOnlyList<CocoImage> Images, IReadOnlyList<
     public IReadOnlyDictionary<long, CocoImage> ImagesById { get; } = Images.ToDictionary(i => i.Id);
 }
 
-/// <summary>One detection of a COCO results file; segmentation is present for segm results.</summary>
-public sealed record CocoDetection(long ImageId, long CategoryId, double Score, double[]? Bbox, Rle? Segmentation);
+/// <summary>
+/// One detection of a COCO results file; segmentation is present for segm results. <see cref="Area"/>
+/// decides the area range of an unmatched detection: pycocotools takes the box's w·h whenever the
+/// results carry boxes (even for segm evaluation) and the mask area only for mask-only results.
+/// </summary>
+public sealed record CocoDetection(long ImageId, long CategoryId, double Score, double[]? Bbox, Rle? Segmentation, double Area);

@@ -52,6 +52,9 @@ public static class CocoJson
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Array) throw new DetectionFormatException(path, "$", "a results file must be a JSON array of detections");
         var detections = new List<CocoDetection>();
+        // As pycocotools' loadRes: the first result decides whether areas come from boxes or masks.
+        bool boxAreas = root.GetArrayLength() > 0 && root[0].ValueKind == JsonValueKind.Object
+                        && root[0].TryGetProperty("bbox", out var firstBox) && firstBox.ValueKind == JsonValueKind.Array && firstBox.GetArrayLength() > 0;
         int index = 0;
         foreach (var e in root.EnumerateArray())
         {
@@ -72,8 +75,9 @@ public static class CocoJson
                 if (mask.Height != image.Height || mask.Width != image.Width)
                     throw new DetectionFormatException(path, where + ".segmentation.size", $"mask is {mask.Height}×{mask.Width} but image {imageId} is {image.Height}×{image.Width}");
             }
-            else bbox = Box(path, e, where);
-            detections.Add(new CocoDetection(imageId, categoryId, score, bbox, mask));
+            if (!needSegmentation || boxAreas) bbox = Box(path, e, where);
+            double area = bbox is not null ? bbox[2] * bbox[3] : mask!.Area();
+            detections.Add(new CocoDetection(imageId, categoryId, score, bbox, mask, area));
         }
         return detections;
     }

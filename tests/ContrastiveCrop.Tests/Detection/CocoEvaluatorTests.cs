@@ -15,7 +15,7 @@ public sealed class CocoEvaluatorTests
         new([new CocoImage(1, 200, 200, "1.jpg"), new CocoImage(2, 200, 200, "2.jpg")],
             [new CocoCategory(1, "cat"), new CocoCategory(2, "dog")], annotations);
 
-    private static CocoDetection Det(long image, double score, double[] box, long category = 1) => new(image, category, score, box, null);
+    private static CocoDetection Det(long image, double score, double[] box, long category = 1) => new(image, category, score, box, null, box[2] * box[3]);
 
     [Test]
     public void Perfect_detections_give_ap_and_ar_one_and_minus_one_for_empty_area_ranges()
@@ -94,7 +94,7 @@ public sealed class CocoEvaluatorTests
         var gt = new CocoDataset([new CocoImage(1, 200, 200, "1.jpg")], [new CocoCategory(1, "cat")],
                                  [new CocoAnnotation(1, 1, 1, [20, 20, 20, 20], 300, false, segmentation)]);
         var boxMask = PolygonRasterizer.Rasterize([20.0, 20, 40, 20, 40, 40, 20, 40], 200, 200);
-        var detection = new CocoDetection(1, 1, 0.9, [20, 20, 20, 20], boxMask);
+        var detection = new CocoDetection(1, 1, 0.9, [20, 20, 20, 20], boxMask, 400);
         Assert.That(CocoEvaluator.Evaluate(gt, [detection], CocoIouType.Bbox).Ap, Is.EqualTo(1).Within(1e-12));
         // Mask IoU 300/400 = 0.75 ≥ t for t = 0.50 … 0.75 (6 of 10 thresholds).
         var segm = CocoEvaluator.Evaluate(gt, [detection], CocoIouType.Segm);
