@@ -28,9 +28,20 @@ public sealed class CocoJsonTests
         // Uncompressed RLE: 1600 background pixels (columns 0–39), 400 foreground (columns 40–49).
         var crowdMask = crowd.Segmentation!.ToRle(40, 60).Decode();
         Assert.That((crowdMask[0 * 60 + 39], crowdMask[0 * 60 + 40], crowdMask[39 * 60 + 49], crowdMask[0 * 60 + 50]), Is.EqualTo(((byte)0, (byte)1, (byte)1, (byte)0)));
-        // Compressed "0`2`X2" is counts [0, 80, 2320]: columns 0 and 1.
+        // Compressed "0`2`X2" is counts [0, 80, 2320]: columns 0 and 1 (the text pycocotools' encode gives for that mask).
         Assert.That(bar.Segmentation!.Rle!.Counts, Is.EqualTo(new uint[] { 0, 80, 2320 }));
         Assert.That(RleString.Encode(bar.Segmentation.Rle), Is.EqualTo("0`2`X2"));
+    }
+
+    [Test]
+    public void Result_areas_come_from_boxes_when_results_carry_boxes_even_for_masks()
+    {
+        // pycocotools' loadRes: a bbox in the first result makes every area w·h; mask-only results use the mask area.
+        var gt = CocoJson.ReadInstances(Write(DetectionFiles.CocoInstances));
+        var withBoxes = Write("""[{"image_id": 2, "category_id": 3, "bbox": [0, 0, 4, 5], "score": 0.8, "segmentation": {"size": [40, 60], "counts": "0`2`X2"}}]""", "r.json");
+        Assert.That(CocoJson.ReadResults(withBoxes, gt, true).Single().Area, Is.EqualTo(20));
+        var masksOnly = Write("""[{"image_id": 2, "category_id": 3, "score": 0.8, "segmentation": {"size": [40, 60], "counts": "0`2`X2"}}]""", "r.json");
+        Assert.That(CocoJson.ReadResults(masksOnly, gt, true).Single().Area, Is.EqualTo(80));
     }
 
     [Test]

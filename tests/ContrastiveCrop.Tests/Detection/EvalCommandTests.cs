@@ -15,12 +15,12 @@ public sealed class EvalCommandTests
         File.WriteAllText(gt, CocoInstances);
         var results = Path.Combine(folder, "detections.json");
         // The square found exactly; the bar of image 2 found with the right box and mask; a false positive
-        // inside the crowd region (ignored).
+        // covering columns 40–41, inside the crowd region (ignored for boxes and masks; mask text from pycocotools' encode).
         File.WriteAllText(results, """
             [{"image_id": 1, "category_id": 1, "bbox": [10, 10, 20, 20], "score": 0.9,
               "segmentation": {"size": [40, 60], "counts": "j<d0d00000000000000000000000000000000000000VU1"}},
              {"image_id": 2, "category_id": 3, "bbox": [0, 0, 2, 40], "score": 0.8, "segmentation": {"size": [40, 60], "counts": "0`2`X2"}},
-             {"image_id": 1, "category_id": 3, "bbox": [41, 1, 5, 5], "score": 0.95, "segmentation": {"size": [40, 60], "counts": "0`2`X2"}}]
+             {"image_id": 1, "category_id": 3, "bbox": [40, 0, 2, 40], "score": 0.95, "segmentation": {"size": [40, 60], "counts": "Pb1`2`f0"}}]
             """);
         var box = Ccrop.Invoke("eval", "coco", "--gt", gt, "--results", results);
         Assert.That(box.ExitCode, Is.EqualTo(0), box.Error);
