@@ -10,10 +10,10 @@ namespace ContrastiveCrop.Detection.Boxes;
 /// </summary>
 /// <remarks>
 /// The sampling points of a bin form a regular grid and bilinear weights factor into a y part
-/// and an x part, so each ROI's output is Wy · F · Wxᵀ with Wy (PH × H) and Wx (PW × W) holding
-/// the averaged interpolation weights. Written with ordinary tensor ops on the window of F the ROI
-/// touches, the gradient with respect to the features comes from autograd (it is WyᵀGWx, exactly
-/// the scatter of the reference backward). ROI coordinates get no gradient, as in detectron2.
+/// and an x part, so every bin is a fixed weighted sum of feature positions. All bins of all ROIs
+/// form one sparse matrix S (bins × B·H·W) and the output is S · F: one op, whose gradient with
+/// respect to the features, Sᵀ · G, autograd supplies (exactly the scatter of the reference
+/// backward). ROI coordinates get no gradient, as in detectron2.
 /// </remarks>
 public sealed class RoiAlign
 {
@@ -45,35 +45,55 @@ public sealed class RoiAlign
     {
         if (features.dim() != 4) throw new ArgumentException($"RoIAlign expects (B, C, H, W) features, got {features.dim()} dimensions.");
         if (rois.dim() != 2 || rois.shape[1] != 5) throw new ArgumentException("RoIAlign expects (R, 5) rois of (batch, x1, y1, x2, y2).");
-        long channels = features.shape[1];
+        long batchSize = features.shape[0], channels = features.shape[1];
         int height = (int)features.shape[2], width = (int)features.shape[3];
         var r = rois.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         int count = (int)rois.shape[0];
         if (count == 0) return zeros([0, channels, OutputHeight, OutputWidth], features.dtype, features.device);
-        using var scope = NewDisposeScope();
-        var outputs = new Tensor[count];
+        // Sparse (ROI bins × feature positions) matrix of sample weights, built row by row in order.
+        var rows = new List<long>();
+        var columns = new List<long>();
+        var values = new List<double>();
         double offset = Aligned ? 0.5 : 0.0;
+        long plane = (long)height * width;
         for (int i = 0; i < count; i++)
         {
             long batch = (long)r[5 * i];
-            if (batch < 0 || batch >= features.shape[0]) throw new ArgumentException($"RoI {i} names image {batch} but the batch has {features.shape[0]}.");
+            if (batch < 0 || batch >= batchSize) throw new ArgumentException($"RoI {i} names image {batch} but the batch has {batchSize}.");
             double x1 = r[5 * i + 1] * SpatialScale - offset, y1 = r[5 * i + 2] * SpatialScale - offset;
             double x2 = r[5 * i + 3] * SpatialScale - offset, y2 = r[5 * i + 4] * SpatialScale - offset;
             double roiW = x2 - x1, roiH = y2 - y1;
             if (!Aligned) { roiW = Math.Max(roiW, 1.0); roiH = Math.Max(roiH, 1.0); }
             var wy = AxisWeights(y1, roiH, OutputHeight, height, out int y0, out int yEnd);
             var wx = AxisWeights(x1, roiW, OutputWidth, width, out int x0, out int xEnd);
-            if (yEnd <= y0 || xEnd <= x0)
-            {
-                outputs[i] = zeros([channels, OutputHeight, OutputWidth], features.dtype, features.device);
-                continue;
-            }
-            var window = features[batch, .., y0..yEnd, x0..xEnd];
-            var wyT = tensor(wy, [OutputHeight, yEnd - y0]).to(features.dtype).to(features.device);
-            var wxT = tensor(wx, [OutputWidth, xEnd - x0]).to(features.dtype).to(features.device);
-            outputs[i] = matmul(matmul(wyT, window), wxT.t());
+            int spanY = yEnd - y0, spanX = xEnd - x0;
+            for (int ph = 0; ph < OutputHeight; ph++)
+                for (int pw = 0; pw < OutputWidth; pw++)
+                {
+                    long row = ((long)i * OutputHeight + ph) * OutputWidth + pw;
+                    for (int yi = 0; yi < spanY; yi++)
+                    {
+                        double a = wy[ph * spanY + yi];
+                        if (a == 0) continue;
+                        for (int xi = 0; xi < spanX; xi++)
+                        {
+                            double b = wx[pw * spanX + xi];
+                            if (b == 0) continue;
+                            rows.Add(row);
+                            columns.Add(batch * plane + (long)(y0 + yi) * width + x0 + xi);
+                            values.Add(a * b);
+                        }
+                    }
+                }
         }
-        return stack(outputs, 0).MoveToOuterDisposeScope();
+        using var scope = NewDisposeScope();
+        var indices = stack([tensor(rows.ToArray()), tensor(columns.ToArray())]).to(features.device);
+        var weights = sparse_coo_tensor(indices, tensor(values.ToArray()).to(features.dtype).to(features.device),
+                                        [(long)count * OutputHeight * OutputWidth, batchSize * plane]);
+        // (B·H·W, C): one row per feature position, so the product gives one row per bin.
+        var positions = features.permute(0, 2, 3, 1).reshape(batchSize * plane, channels);
+        var pooled = weights.mm(positions).reshape(count, OutputHeight, OutputWidth, channels).permute(0, 3, 1, 2).contiguous();
+        return pooled.MoveToOuterDisposeScope();
     }
 
     /// <summary>
