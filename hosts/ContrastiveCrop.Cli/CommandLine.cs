@@ -40,7 +40,8 @@ internal static class CommandLine
         };
         evaluate.SetAction(p => Commands.Guard(() => Commands.EvaluateCheckpoint(
             p.GetValue(checkpointArgument)!, p.GetValue(evalRecipeOption), p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
-        var eval = new Command("eval", "Evaluate without pretraining.") { evaluate };
+        var eval = new Command("eval", "Evaluate a pretrained backbone, or detection results against ground truth.") { evaluate };
+        foreach (var detection in EvalCommands.Build()) eval.Subcommands.Add(detection);
 
         var checkRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe." };
         var check = new Command("check", "Validate a recipe and print it fully resolved.") { checkRecipe, setOption, pluginsOption };
