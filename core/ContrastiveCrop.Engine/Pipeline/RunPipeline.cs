@@ -62,7 +62,11 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console)
             var sampler = Create<ICropSampler>(samplerChoice, run);
             using var train = dataSource.Open("train");
             run.Log($"Pretraining {methodChoice.Descriptor.Name} + {samplerChoice.Descriptor.Name} on {train.Name} ({train.Count} images) with {backboneChoice.Descriptor.Name} on {run.Device}.");
-            var result = new PretrainingEngine(plan.Recipe.Pretrain!, run).Train(train, sampler, method, backbone, run.Log);
+            var pretrain = plan.Recipe.Pretrain!;
+            ITrainingHook[] hooks = sampler is ILocalizingCropSampler
+                ? [new BoxUpdateHook(pretrain.BatchSize, pretrain.ImageSize, ComparisonSampler.RandomResizedCrop(factory, pretrain.Sampler, run))]
+                : [];
+            var result = new PretrainingEngine(pretrain, run, hooks).Train(train, sampler, method, backbone, run.Log);
             checkpoint = result.CheckpointPath;
             results.Add(("pretrain", new Dictionary<string, double>
             {
