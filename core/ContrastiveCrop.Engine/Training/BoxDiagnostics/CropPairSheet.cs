@@ -23,7 +23,8 @@ internal static class CropPairSheet
         IReadOnlyList<NormalizedBox> boxes, ICropSampler sampler, ICropSampler? reference, long seed)
     {
         int groups = reference is null ? 1 : 2;
-        int width = Gap + groups * (3 * (Tile + Gap) + 3 * Gap);
+        // Wide enough for the two caption lines even without the RandomResizedCrop columns.
+        int width = Math.Max(640, Gap + groups * (3 * (Tile + Gap) + 3 * Gap));
         int top = Gap + 2 * LineHeight;
         using var surface = Sheet(width, top + images.Count * (Tile + Gap));
         var canvas = surface.Canvas;
