@@ -1,10 +1,10 @@
 namespace ContrastiveCrop.Plugins.Samplers;
 
 /// <summary>
-/// Beta(a, b) draws as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b), each from Marsaglia and Tsang's
-/// method (2000). Shapes below 1 use Gamma(s) = Gamma(s + 1) · U^(1/s); the draws are kept as
-/// logarithms because for the small shapes ContrastiveCrop uses (α = 0.1) both gammas often underflow
-/// a double, and their ratio is still well defined.
+/// Beta(a, b) draws: Jöhnk's method when both shapes are ≤ 1, otherwise X / (X + Y) with
+/// X ~ Gamma(a), Y ~ Gamma(b), each from Marsaglia and Tsang's method (2000). A gamma shape below 1
+/// uses Gamma(s) = Gamma(s + 1) · U^(1/s). Both methods work with logarithms, because for small
+/// shapes (α = 0.1) the variates can underflow a double while their ratio is still well defined.
 /// </summary>
 /// <remarks>Stateless: all randomness comes from the caller's <see cref="Random"/>, so it is thread-safe.</remarks>
 public sealed class BetaDistribution
@@ -25,9 +25,28 @@ public sealed class BetaDistribution
     /// <summary>One draw in [0, 1].</summary>
     public double Sample(Random random)
     {
+        if (A <= 1 && B <= 1) return Johnk(random);
         double logX = LogGamma(A, random), logY = LogGamma(B, random);
         // X / (X + Y) = 1 / (1 + exp(log Y − log X)); exp overflows to ∞ harmlessly (→ 0).
         return 1.0 / (1.0 + Math.Exp(logY - logX));
+    }
+
+    /// <summary>
+    /// Jöhnk's method (1964) for shapes ≤ 1, ContrastiveCrop's usual case: X = U^(1/a), Y = V^(1/b),
+    /// accepted when X + Y ≤ 1, then X / (X + Y) ~ Beta(a, b). It needs two logarithms and two
+    /// exponentials per try and accepts Γ(a+1)Γ(b+1)/Γ(a+b+1) of the tries (99% at α = 0.1, 72% at
+    /// 0.6, 50% at 1): about half the work of two Marsaglia–Tsang gammas.
+    /// </summary>
+    private double Johnk(Random random)
+    {
+        while (true)
+        {
+            double logX = Math.Log(OpenUniform(random)) / A, logY = Math.Log(OpenUniform(random)) / B;
+            double x = Math.Exp(logX), y = Math.Exp(logY);
+            if (x + y > 1) continue;
+            // Both can underflow for tiny shapes; the ratio is still defined through the logarithms.
+            return x + y > 0 ? x / (x + y) : 1.0 / (1.0 + Math.Exp(logY - logX));
+        }
     }
 
     /// <summary>The logarithm of one Gamma(<paramref name="shape"/>, 1) draw.</summary>
