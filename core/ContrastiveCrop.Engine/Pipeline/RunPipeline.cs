@@ -85,10 +85,13 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             var sampler = Create<ICropSampler>(samplerChoice, run);
             using var train = dataSource.Open("train");
             run.Log($"Pretraining {methodChoice.Descriptor.Name} + {samplerChoice.Descriptor.Name} on {train.Name} ({train.Count} images) with {backboneChoice.Descriptor.Name} on {run.Device}.");
+            var pretrain = plan.Recipe.Pretrain!;
             var hooks = new List<ITrainingHook>();
+            if (sampler is ILocalizingCropSampler)
+                hooks.Add(new BoxUpdateHook(pretrain.BatchSize, pretrain.ImageSize, ComparisonSampler.RandomResizedCrop(factory, pretrain.Sampler, run)));
             if (plan.Monitor is { } monitor)
-                hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, plan.Recipe.Pretrain!.Monitor!.Every, dataSource));
-            var result = new PretrainingEngine(plan.Recipe.Pretrain!, run, hooks, reporter).Train(train, sampler, method, backbone, resumeFrom);
+                hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, pretrain.Monitor!.Every, dataSource));
+            var result = new PretrainingEngine(pretrain, run, hooks, reporter).Train(train, sampler, method, backbone, resumeFrom);
             checkpoint = result.CheckpointPath;
             results.Add(("pretrain", new Dictionary<string, double>
             {

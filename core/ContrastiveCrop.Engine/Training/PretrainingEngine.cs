@@ -119,7 +119,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
                 double loss;
                 using (NewDisposeScope())
                 {
-                    var views = batch.Views.Select(v => tensor(v, [batch.Indices.Length, 3, batch.Size, batch.Size]).to(run.Device)).ToList();
+                    var views = batch.Views.Select((v, i) => tensor(v, [batch.Indices.Length, 3, batch.Sizes[i], batch.Sizes[i]]).to(run.Device)).ToList();
                     var output = method.ComputeLoss(views, progress);
                     loss = output.Loss.item<float>();
                     if (!double.IsFinite(loss))
