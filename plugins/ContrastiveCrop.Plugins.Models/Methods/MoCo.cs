@@ -31,9 +31,14 @@ public class MoCo : SiameseMethodBase
     /// <summary>Builds the query head, the key encoder as a copy of the query encoder, and the queue.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="NotSupportedException">The backbone cannot be copied for the key encoder.</exception>
-    public MoCo(MoCoOptions options, IBackbone backbone)
+    public MoCo(MoCoOptions options, IBackbone backbone) : this(options, backbone, []) { }
+
+    /// <summary>
+    /// For methods built on MoCo (CLSA): the query and key views, then <paramref name="extraViews"/>.
+    /// </summary>
+    protected MoCo(MoCoOptions options, IBackbone backbone, IReadOnlyList<ViewSpec> extraViews)
         : base(options.MlpHead ? "MoCoV2" : "MoCoV1", backbone,
-               [new ViewSpec(options.Pipeline, options.ImageSize), new ViewSpec(options.Pipeline, options.ImageSize)])
+               [new ViewSpec(options.Pipeline, options.ImageSize), new ViewSpec(options.Pipeline, options.ImageSize), .. extraViews])
     {
         OptionChecks.ThrowIfInvalid(options);
         this.options = options;
@@ -79,8 +84,7 @@ public class MoCo : SiameseMethodBase
             similarity = PositiveSimilarity(q1, k2);
             newKeys = k2;
         }
-        // The queue must not change before backward has used it, so queueing waits for AfterOptimizerStep.
-        pendingKeys.Add(newKeys.DetachFromDisposeScope());
+        EnqueueAfterStep(newKeys);
         return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope());
     }
 
@@ -108,10 +112,17 @@ public class MoCo : SiameseMethodBase
         base.Dispose(disposing);
     }
 
-    private Tensor Query(Tensor images) =>
+    /// <summary>Queues <paramref name="keys"/> after the next optimiser step (it takes them out of the caller's dispose scope).</summary>
+    protected void EnqueueAfterStep(Tensor keys) =>
+        // The queue must not change before backward has used it, so queueing waits for AfterOptimizerStep.
+        pendingKeys.Add(keys.DetachFromDisposeScope());
+
+    /// <summary>L2-normalised query embedding of <paramref name="images"/> (online encoder, with gradient).</summary>
+    protected Tensor Query(Tensor images) =>
         nn.functional.normalize(projector.call(Backbone.Network.call(images)), dim: 1);
 
-    private Tensor Key(Tensor images)
+    /// <summary>L2-normalised key embedding of <paramref name="images"/> (momentum encoder, no gradient).</summary>
+    protected Tensor Key(Tensor images)
     {
         // Keys carry no gradient: the key encoder only follows the query encoder by EMA.
         using var noGrad = no_grad();
