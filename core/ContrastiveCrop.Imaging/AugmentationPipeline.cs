@@ -18,6 +18,7 @@ namespace ContrastiveCrop.Imaging;
 /// <param name="BlurSigma">Range of the blur's σ in pixels, drawn uniformly.</param>
 /// <param name="SolarizeProbability">Probability of solarizing at 0.5.</param>
 /// <param name="Source">Where the parameters come from (paper, official code).</param>
+/// <param name="RandAugment">RandAugment applied last, on the 8-bit image as PIL does (CLSA's strong view); null for none.</param>
 public sealed record AugmentationPipeline(
     string Name,
     double FlipProbability = 0.5,
@@ -28,7 +29,8 @@ public sealed record AugmentationPipeline(
     double BlurProbability = 0,
     double[]? BlurSigma = null,
     double SolarizeProbability = 0,
-    string Source = "")
+    string Source = "",
+    RandAugment.RandAugmenter? RandAugment = null)
 {
     /// <summary>
     /// Writes view <paramref name="crop"/> of <paramref name="image"/> at <paramref name="size"/>²,
@@ -49,6 +51,7 @@ public sealed record AugmentationPipeline(
             GaussianBlur.Apply(destination, size, size, GaussianBlur.KernelSizeFor(size), sigma[0] + (sigma[1] - sigma[0]) * random.NextDouble());
         }
         if (SolarizeProbability > 0 && random.NextDouble() < SolarizeProbability) Solarize.Apply(destination);
+        if (RandAugment is not null) ContrastiveCrop.Imaging.RandAugment.PlanarImage.Apply(destination, size, image => RandAugment.Apply(image, random));
         norm.Apply(destination, plane);
     }
 }

@@ -43,8 +43,20 @@ public static class AugmentationPipelines
     /// <summary>Crop, resize and flip only (for debugging and evaluation-style views).</summary>
     public static AugmentationPipeline CropFlip { get; } = new("crop-flip", JitterProbability: 0, GrayscaleProbability: 0, Source: "no colour augmentation");
 
+    /// <summary>CLSA's strong view: MoCo v2's augmentation followed by RandAugment with 5 operations at magnitude 10.</summary>
+    public static AugmentationPipeline ClsaStrong { get; } = MoCoV2 with
+    {
+        Name = "clsa-strong", RandAugment = new RandAugment.RandAugmenter(5, 10), Source = "CLSA paper §3.3 (maple-research-lab/CLSA)",
+    };
+
+    /// <summary>CLSA's strong view for small data: the small-data augmentation followed by RandAugment (5 ops, magnitude 10).</summary>
+    public static AugmentationPipeline SmallStrong { get; } = Small with
+    {
+        Name = "small-strong", RandAugment = new RandAugment.RandAugmenter(5, 10), Source = "small + RandAugment as in CLSA",
+    };
+
     /// <summary>Every named pipeline.</summary>
-    public static IReadOnlyList<AugmentationPipeline> All { get; } = [SimClr, MoCoV1, MoCoV2, Byol1, Byol2, SimSiam, Small, CropFlip];
+    public static IReadOnlyList<AugmentationPipeline> All { get; } = [SimClr, MoCoV1, MoCoV2, Byol1, Byol2, SimSiam, Small, CropFlip, ClsaStrong, SmallStrong];
 
     /// <summary>The pipeline called <paramref name="name"/>; throws <see cref="ArgumentException"/> listing the known names.</summary>
     public static AugmentationPipeline Get(string name) =>

@@ -29,6 +29,10 @@ public static class FeatureExtractor
                     for (int i = 0; i < count; i++)
                     {
                         var item = data.Get(start + i);
+                        if (item.Label < 0)
+                            throw new DatasetException(
+                                $"{data.Name} holds unlabeled images (image {start + i}); evaluations need labels: set the stage's " +
+                                "train_split/test_split to a labelled split (for STL-10 pretraining on train+unlabeled: train_split: labeled).");
                         images[i] = item.Image;
                         labels[start + i] = item.Label;
                     }
