@@ -35,10 +35,7 @@ public record MoCoOptions(
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
     {
-        if (ProjectionDim < 1)
-            yield return new OptionError("projection_dim", $"projection_dim must be at least 1; got {ProjectionDim}.");
-        if (HiddenDim is < 1)
-            yield return new OptionError("hidden_dim", $"hidden_dim must be at least 1, or null for the backbone's feature width; got {HiddenDim}.");
+        foreach (var error in OptionChecks.HeadAndView(ProjectionDim, HiddenDim, Pipeline, ImageSize)) yield return error;
         if (QueueSize < 1)
             yield return new OptionError("queue_size", $"queue_size must be at least 1 (MoCo uses 65536); got {QueueSize}.");
         // The negated comparison also rejects NaN.
@@ -46,9 +43,5 @@ public record MoCoOptions(
             yield return new OptionError("momentum", $"momentum must be in [0, 1] (MoCo uses 0.999); got {Momentum}.");
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
             yield return new OptionError("temperature", $"temperature must be a finite number > 0; got {Temperature}.");
-        if (string.IsNullOrWhiteSpace(Pipeline))
-            yield return new OptionError("pipeline", "pipeline must name an augmentation pipeline.");
-        if (ImageSize is < 1)
-            yield return new OptionError("image_size", $"image_size must be at least 1, or null for the data set's size; got {ImageSize}.");
     }
 }

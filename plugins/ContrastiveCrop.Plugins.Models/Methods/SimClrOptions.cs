@@ -30,19 +30,12 @@ public sealed record SimClrOptions(
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
     {
+        foreach (var error in OptionChecks.HeadAndView(ProjectionDim, HiddenDim, Pipeline, ImageSize)) yield return error;
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
             yield return new OptionError("temperature", $"temperature must be a finite number > 0; got {Temperature}.");
         if (BaseTemperature is { } b && (!(b > 0) || double.IsInfinity(b)))
             yield return new OptionError("base_temperature", $"base_temperature must be a finite number > 0, or null for an unscaled loss; got {b}.");
-        if (ProjectionDim < 1)
-            yield return new OptionError("projection_dim", $"projection_dim must be at least 1; got {ProjectionDim}.");
-        if (HiddenDim is < 1)
-            yield return new OptionError("hidden_dim", $"hidden_dim must be at least 1, or null for the backbone's feature width; got {HiddenDim}.");
         if (ProjectorLayers < 1)
             yield return new OptionError("projector_layers", $"projector_layers must be at least 1; got {ProjectorLayers}.");
-        if (string.IsNullOrWhiteSpace(Pipeline))
-            yield return new OptionError("pipeline", "pipeline must name an augmentation pipeline.");
-        if (ImageSize is < 1)
-            yield return new OptionError("image_size", $"image_size must be at least 1, or null for the data set's size; got {ImageSize}.");
     }
 }

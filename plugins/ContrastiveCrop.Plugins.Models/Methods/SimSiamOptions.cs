@@ -21,15 +21,8 @@ public sealed record SimSiamOptions(
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
     {
-        if (ProjectionDim < 1)
-            yield return new OptionError("projection_dim", $"projection_dim must be at least 1; got {ProjectionDim}.");
-        if (HiddenDim is < 1)
-            yield return new OptionError("hidden_dim", $"hidden_dim must be at least 1, or null for the backbone's feature width; got {HiddenDim}.");
+        foreach (var error in OptionChecks.HeadAndView(ProjectionDim, HiddenDim, Pipeline, ImageSize)) yield return error;
         if (PredictorHiddenDim < 1)
             yield return new OptionError("predictor_hidden_dim", $"predictor_hidden_dim must be at least 1; got {PredictorHiddenDim}.");
-        if (string.IsNullOrWhiteSpace(Pipeline))
-            yield return new OptionError("pipeline", "pipeline must name an augmentation pipeline.");
-        if (ImageSize is < 1)
-            yield return new OptionError("image_size", $"image_size must be at least 1, or null for the data set's size; got {ImageSize}.");
     }
 }
