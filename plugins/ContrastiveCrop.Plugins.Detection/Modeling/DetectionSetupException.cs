@@ -1,7 +1,10 @@
 namespace ContrastiveCrop.Plugins.Detection.Modeling;
 
-/// <summary>A detection task cannot start: wrong backbone, missing data, bad class list. The message says what to change.</summary>
-public sealed class DetectionSetupException : Exception
+/// <summary>
+/// A detection task cannot start: wrong backbone, missing data, bad class list. The message says
+/// what to change. An <see cref="ArgumentException"/> so hosts report it as a problem the user can fix.
+/// </summary>
+public sealed class DetectionSetupException : ArgumentException
 {
     /// <summary>Creates the exception.</summary>
     public DetectionSetupException(string message, Exception? inner = null) : base(message, inner) { }
