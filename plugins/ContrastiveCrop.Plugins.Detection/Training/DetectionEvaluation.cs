@@ -34,6 +34,8 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
             var image = DetectionTransform.LoadImage(record, h, w, flip: false);
             var batch = DetectionTransform.Batch([image]);
             var detections = model.Infer(batch with { Tensor = batch.Tensor.to(run.Device) })[0];
+            // TorchSharp cannot read the elements of an empty tensor; an image without detections adds nothing.
+            if (detections.Scores.shape[0] == 0) continue;
             // detectron2's detector_postprocess: scale boxes to the original size, clip, paste masks there.
             var scale = tensor(new float[] { (float)record.Width / w, (float)record.Height / h, (float)record.Width / w, (float)record.Height / h }).to(run.Device);
             var boxes = ContrastiveCrop.Detection.Boxes.BoxOps.Clip(detections.Boxes * scale, record.Height, record.Width).cpu();

@@ -143,4 +143,15 @@ public sealed class RcnnC4Tests
             Assert.That(d.Masks.max().item<float>(), Is.LessThanOrEqualTo(1));
         }
     }
+
+    [Test]
+    public void Empty_roi_and_mask_lists_give_empty_outputs()
+    {
+        using var scope = NewDisposeScope();
+        // An image can end with no proposal or no detection; both ops must return empty results, not throw.
+        var pooled = new ContrastiveCrop.Detection.Boxes.RoiAlign(14, 14, 1.0 / 16).Forward(zeros(1, 8, 4, 4), zeros(0, 5));
+        Assert.That(pooled.shape, Is.EqualTo(new long[] { 0, 8, 14, 14 }));
+        var pasted = ContrastiveCrop.Detection.Masks.MaskPaster.Paste(zeros(0, 14, 14), zeros(0, 4), 20, 30);
+        Assert.That(pasted.shape, Is.EqualTo(new long[] { 0, 20, 30 }));
+    }
 }
