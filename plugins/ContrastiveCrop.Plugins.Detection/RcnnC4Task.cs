@@ -26,7 +26,8 @@ public abstract class RcnnC4Task : IDownstreamTask
             throw new ArgumentException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
         if (masks && options.Format != "coco")
             throw new ArgumentException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
-        (_options, _masks, _stage) = (options, masks, stage);
+        // The stage's folder and checkpoint name carry the init mode, so a recipe can compare pretrained and random init.
+        (_options, _masks, _stage) = (options, masks, $"{stage}-{options.Init}");
     }
 
     /// <inheritdoc />
@@ -69,6 +70,8 @@ public abstract class RcnnC4Task : IDownstreamTask
         timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
         run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
+        // The results table names stages by plugin; this row tells a pretrained-init stage from a random-init one.
+        metrics["pretrained_init"] = _options.Init == "backbone" ? 1 : 0;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;

@@ -145,7 +145,7 @@ public sealed class RcnnC4Tests
     }
 
     [Test]
-    public void Empty_roi_and_mask_lists_give_empty_outputs()
+    public void Empty_roi_box_and_mask_lists_give_empty_outputs()
     {
         using var scope = NewDisposeScope();
         // An image can end with no proposal or no detection; both ops must return empty results, not throw.
@@ -153,5 +153,7 @@ public sealed class RcnnC4Tests
         Assert.That(pooled.shape, Is.EqualTo(new long[] { 0, 8, 14, 14 }));
         var pasted = ContrastiveCrop.Detection.Masks.MaskPaster.Paste(zeros(0, 14, 14), zeros(0, 4), 20, 30);
         Assert.That(pasted.shape, Is.EqualTo(new long[] { 0, 20, 30 }));
+        Assert.That(ContrastiveCrop.Detection.Boxes.Nms.Batched(zeros(0, 4), zeros(0), zeros(0, ScalarType.Int64), 0.5).shape, Is.EqualTo(new long[] { 0 }));
+        Assert.That(ContrastiveCrop.Detection.Boxes.Nms.Apply(zeros(0, 4), zeros(0), 0.7).shape, Is.EqualTo(new long[] { 0 }));
     }
 }
