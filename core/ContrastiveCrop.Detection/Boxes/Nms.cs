@@ -11,6 +11,8 @@ public static class Nms
     /// <summary>Indices (int64) of the boxes kept, by decreasing score.</summary>
     public static Tensor Apply(Tensor boxes, Tensor scores, double iouThreshold)
     {
+        // TorchSharp cannot enumerate an empty tensor: nothing to keep.
+        if (scores.shape[0] == 0) return empty(0, ScalarType.Int64, device: boxes.device);
         var b = boxes.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         var s = scores.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         var keep = Keep(b, s, Enumerable.Range(0, s.Length).ToArray(), iouThreshold);
@@ -23,6 +25,8 @@ public static class Nms
     /// </summary>
     public static Tensor Batched(Tensor boxes, Tensor scores, Tensor classes, double iouThreshold)
     {
+        // TorchSharp cannot enumerate an empty tensor: nothing to keep.
+        if (scores.shape[0] == 0) return empty(0, ScalarType.Int64, device: boxes.device);
         var b = boxes.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         var s = scores.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         var c = classes.detach().to(ScalarType.Int64).cpu().data<long>().ToArray();

@@ -47,9 +47,10 @@ public sealed class RoiAlign
         if (rois.dim() != 2 || rois.shape[1] != 5) throw new ArgumentException("RoIAlign expects (R, 5) rois of (batch, x1, y1, x2, y2).");
         long batchSize = features.shape[0], channels = features.shape[1];
         int height = (int)features.shape[2], width = (int)features.shape[3];
-        var r = rois.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         int count = (int)rois.shape[0];
+        // Checked before reading the data: TorchSharp cannot enumerate an empty tensor.
         if (count == 0) return zeros([0, channels, OutputHeight, OutputWidth], features.dtype, features.device);
+        var r = rois.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         // Sparse (ROI bins × feature positions) matrix of sample weights, built row by row in order.
         var rows = new List<long>();
         var columns = new List<long>();

@@ -20,6 +20,8 @@ public static class MaskPaster
         using var scope = NewDisposeScope();
         long n = masks.shape[0];
         var result = zeros([n, imageHeight, imageWidth], ScalarType.Bool, masks.device);
+        // TorchSharp cannot enumerate an empty tensor.
+        if (n == 0) return result.MoveToOuterDisposeScope();
         var b = boxes.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
         for (int i = 0; i < n; i++)
         {

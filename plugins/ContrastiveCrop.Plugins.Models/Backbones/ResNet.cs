@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,7 +36,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IBackbone
         OptionChecks.ThrowIfInvalid(options);
         Options = options;
 
-        var (bottleneck, blocksPerStage) = Layout(options.Depth);
+        var layout = ResNetLayout.Of(options.Depth);
+        var blocksPerStage = layout.BlocksPerStage;
         int width = options.BaseWidth;
         conv1 = options.SmallDataStem
             ? nn.Conv2d(3, width, kernel_size: 3, stride: 1, padding: 1, bias: false)
@@ -43,14 +45,14 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IBackbone
         bn1 = nn.BatchNorm2d(width);
 
         long channels = width;
-        layer1 = Stage(bottleneck, ref channels, width, blocksPerStage[0], stride: 1);
-        layer2 = Stage(bottleneck, ref channels, width * 2, blocksPerStage[1], stride: 2);
-        layer3 = Stage(bottleneck, ref channels, width * 4, blocksPerStage[2], stride: 2);
-        layer4 = Stage(bottleneck, ref channels, width * 8, blocksPerStage[3], stride: 2);
+        layer1 = ResNetStages.Stage(layout, ref channels, width, blocksPerStage[0], stride: 1);
+        layer2 = ResNetStages.Stage(layout, ref channels, width * 2, blocksPerStage[1], stride: 2);
+        layer3 = ResNetStages.Stage(layout, ref channels, width * 4, blocksPerStage[2], stride: 2);
+        layer4 = ResNetStages.Stage(layout, ref channels, width * 8, blocksPerStage[3], stride: 2);
         FeatureDim = checked((int)channels);
 
         RegisterComponents();
-        Initialize(options.ZeroInitResidual);
+        ResNetStages.Initialize(this, options.ZeroInitResidual);
     }
 
     /// <summary>torchvision's <c>resnet18()</c> without <c>fc</c>, or a variant of it.</summary>
@@ -107,50 +109,5 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IBackbone
         ModuleState.CopyInto(this, copy);
         copy.train(training);
         return copy;
-    }
-
-    private static (bool Bottleneck, int[] BlocksPerStage) Layout(int depth) => depth switch
-    {
-        18 => (false, [2, 2, 2, 2]),
-        34 => (false, [3, 4, 6, 3]),
-        50 => (true, [3, 4, 6, 3]),
-        _ => throw new ArgumentOutOfRangeException(nameof(depth), depth, "Unsupported ResNet depth."),
-    };
-
-    /// <summary>One stage (<c>layerN</c>): blocks named 0, 1, …; only the first changes stride and width.</summary>
-    private static Sequential Stage(bool bottleneck, ref long channels, long planes, int blocks, long stride)
-    {
-        var stage = new List<nn.Module<Tensor, Tensor>>(blocks);
-        for (int i = 0; i < blocks; i++)
-        {
-            ResidualBlock block = bottleneck
-                ? new Bottleneck(channels, planes, i == 0 ? stride : 1)
-                : new BasicBlock(channels, planes, i == 0 ? stride : 1);
-            stage.Add(block);
-            channels = planes * (bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion);
-        }
-        return nn.Sequential(stage);
-    }
-
-    /// <summary>torchvision's initialisation: He-normal (fan-out, ReLU) convolutions, batch norms at γ = 1, β = 0.</summary>
-    private void Initialize(bool zeroInitResidual)
-    {
-        using var noGrad = no_grad();
-        foreach (var module in modules())
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-                    break;
-                case BatchNorm2d norm:
-                    nn.init.ones_(norm.weight);
-                    nn.init.zeros_(norm.bias);
-                    break;
-            }
-        }
-        if (!zeroInitResidual) return;
-        foreach (var block in modules().OfType<ResidualBlock>())
-            nn.init.zeros_(block.LastNorm.weight);
     }
 }

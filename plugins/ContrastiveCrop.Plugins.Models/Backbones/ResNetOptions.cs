@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Models;
 
 namespace ContrastiveCrop.Plugins.Backbones;
 
@@ -23,10 +24,10 @@ public sealed record ResNetOptions(
     bool ZeroInitResidual = false) : IValidatableOptions
 {
     /// <summary>The depths this plugin builds.</summary>
-    public static IReadOnlyList<int> SupportedDepths { get; } = [18, 34, 50];
+    public static IReadOnlyList<int> SupportedDepths => ResNetLayout.SupportedDepths;
 
     /// <summary>Channels of the stem and of the first stage: 64·<see cref="WidthMultiplier"/>, rounded, at least 1.</summary>
-    public int BaseWidth => Math.Max(1, (int)Math.Round(64 * WidthMultiplier, MidpointRounding.AwayFromZero));
+    public int BaseWidth => ResNetLayout.BaseWidth(WidthMultiplier);
 
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()

@@ -2,10 +2,10 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Backbones;
+namespace ContrastiveCrop.Models;
 
 /// <summary>ResNet-18/34's block: two 3×3 convolutions; output width = <c>planes</c>.</summary>
-internal sealed class BasicBlock : ResidualBlock
+public sealed class BasicBlock : ResidualBlock
 {
     /// <summary>Output width divided by <c>planes</c>.</summary>
     public const int Expansion = 1;
@@ -17,6 +17,7 @@ internal sealed class BasicBlock : ResidualBlock
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
 
+    /// <summary>Creates the block; the stride sits on the first 3×3 convolution.</summary>
     public BasicBlock(long inChannels, long planes, long stride) : base(nameof(BasicBlock))
     {
         conv1 = nn.Conv2d(inChannels, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
@@ -27,11 +28,13 @@ internal sealed class BasicBlock : ResidualBlock
         RegisterComponents();
     }
 
+    /// <inheritdoc />
     public override BatchNorm2d LastNorm => bn2;
 
+    /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        // Called only from ResNet.FeatureMap, whose dispose scope collects the intermediates.
+        // Callers own a dispose scope that collects the intermediates.
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = bn2.call(conv2.call(x));
         return AddShortcut(x, input, downsample);

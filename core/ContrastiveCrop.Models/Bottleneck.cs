@@ -2,13 +2,13 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Backbones;
+namespace ContrastiveCrop.Models;
 
 /// <summary>
 /// ResNet-50's block: 1×1 reduce, 3×3, 1×1 expand; output width = 4·<c>planes</c>. The stride sits
 /// on the 3×3 convolution (torchvision's "ResNet v1.5"), not on the first 1×1.
 /// </summary>
-internal sealed class Bottleneck : ResidualBlock
+public sealed class Bottleneck : ResidualBlock
 {
     /// <summary>Output width divided by <c>planes</c>.</summary>
     public const int Expansion = 4;
@@ -22,6 +22,7 @@ internal sealed class Bottleneck : ResidualBlock
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
 
+    /// <summary>Creates the block; the stride sits on the 3×3 convolution.</summary>
     public Bottleneck(long inChannels, long planes, long stride) : base(nameof(Bottleneck))
     {
         conv1 = nn.Conv2d(inChannels, planes, kernel_size: 1, bias: false);
@@ -34,11 +35,13 @@ internal sealed class Bottleneck : ResidualBlock
         RegisterComponents();
     }
 
+    /// <inheritdoc />
     public override BatchNorm2d LastNorm => bn3;
 
+    /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        // Called only from ResNet.FeatureMap, whose dispose scope collects the intermediates.
+        // Callers own a dispose scope that collects the intermediates.
         var x = nn.functional.relu(bn1.call(conv1.call(input)));
         x = nn.functional.relu(bn2.call(conv2.call(x)));
         x = bn3.call(conv3.call(x));

@@ -2,14 +2,15 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Backbones;
+namespace ContrastiveCrop.Models;
 
 /// <summary>
-/// What <see cref="ResNet"/> needs from its two block kinds: how much a block widens its input and
+/// What a ResNet needs from its two block kinds: how much a block widens its input and
 /// which batch-norm closes its residual branch (the one zero-initialised on request).
 /// </summary>
-internal abstract class ResidualBlock : nn.Module<Tensor, Tensor>
+public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
 {
+    /// <summary>Names the module.</summary>
     protected ResidualBlock(string name) : base(name) { }
 
     /// <summary>The batch norm right before the residual addition.</summary>

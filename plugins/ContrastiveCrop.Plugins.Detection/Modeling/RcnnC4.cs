@@ -1,0 +1,81 @@
+using ContrastiveCrop.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Plugins.Detection.Modeling;
+
+/// <summary>Architecture of an R-CNN C4 model.</summary>
+/// <param name="Depth">ResNet depth of trunk and res5 head (50 for the paper).</param>
+/// <param name="WidthMultiplier">ResNet width multiplier (1 for the paper; small for CPU runs).</param>
+/// <param name="NumClasses">Foreground classes K.</param>
+/// <param name="Masks">Mask R-CNN (true) or Faster R-CNN (false).</param>
+internal sealed record RcnnArchitecture(int Depth, double WidthMultiplier, int NumClasses, bool Masks)
+{
+    public RpnSettings Rpn { get; init; } = new();
+    public RoiHeadSettings RoiHeads { get; init; } = new();
+}
+
+/// <summary>
+/// Faster / Mask R-CNN with a ResNet C4 backbone (detectron2's GeneralizedRCNN with Res5ROIHeads):
+/// <c>backbone</c> (stem + res2..res4), <c>proposal_generator</c> (RPN on res4) and
+/// <c>roi_heads</c> (res5 + box and mask predictors). Images arrive normalised and padded.
+/// </summary>
+internal sealed class RcnnC4 : nn.Module
+{
+    // Field names are the state_dict prefixes (detectron2's).
+    private readonly C4Trunk backbone;
+    private readonly RegionProposalNetwork proposal_generator;
+    private readonly Res5RoiHeads roi_heads;
+
+    public RcnnC4(RcnnArchitecture architecture) : base(nameof(RcnnC4))
+    {
+        Architecture = architecture;
+        var layout = ResNetLayout.Of(architecture.Depth);
+        int width = ResNetLayout.BaseWidth(architecture.WidthMultiplier);
+        backbone = new C4Trunk(layout, width);
+        proposal_generator = new RegionProposalNetwork(backbone.OutChannels, architecture.Rpn);
+        roi_heads = new Res5RoiHeads(layout, backbone.OutChannels, width, architecture.NumClasses, architecture.Masks, architecture.RoiHeads);
+        RegisterComponents();
+    }
+
+    /// <summary>Prefix of the trunk's parameters (torchvision's stem and layer1..3 below it).</summary>
+    public const string TrunkPrefix = "backbone.";
+
+    /// <summary>Prefix of res5's parameters (torchvision's layer4 below it).</summary>
+    public const string Res5Prefix = "roi_heads.res5.";
+
+    /// <summary>What this model was built from.</summary>
+    public RcnnArchitecture Architecture { get; }
+
+    /// <summary>Optional per-stage timer (backbone, rpn, roi_heads).</summary>
+    public StageTimes? Timer { get; set; }
+
+    /// <summary>Training losses of a batch: loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg (+ loss_mask).</summary>
+    public Dictionary<string, Tensor> Losses(ImageList images, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        var features = Time("backbone", () => backbone.call(images.Tensor));
+        var (proposals, losses) = Time("rpn", () => proposal_generator.Forward(features, images, targets, generator));
+        var roiLosses = Time("roi_heads", () => roi_heads.Losses(features, proposals, targets, generator));
+        foreach (var (k, v) in roiLosses) losses[k] = v;
+        foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
+        return losses;
+    }
+
+    /// <summary>Detections per image in the coordinates of the network input (no gradient).</summary>
+    public IReadOnlyList<Detections> Infer(ImageList images)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var features = Time("backbone", () => backbone.call(images.Tensor));
+        var (proposals, _) = Time("rpn", () => proposal_generator.Forward(features, images, null));
+        var detections = Time("roi_heads", () => roi_heads.Infer(features, proposals, images));
+        foreach (var d in detections)
+        {
+            d.Boxes.MoveToOuterDisposeScope(); d.Scores.MoveToOuterDisposeScope(); d.Classes.MoveToOuterDisposeScope(); d.Masks?.MoveToOuterDisposeScope();
+        }
+        return detections;
+    }
+
+    private T Time<T>(string stage, Func<T> work) => Timer is null ? work() : Timer.Measure(stage, work);
+}

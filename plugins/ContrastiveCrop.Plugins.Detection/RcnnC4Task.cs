@@ -1,0 +1,88 @@
+using System.Globalization;
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Detection.Formats;
+using ContrastiveCrop.Plugins.Detection.Data;
+using ContrastiveCrop.Plugins.Detection.Modeling;
+using ContrastiveCrop.Plugins.Detection.Training;
+using TorchSharp;
+
+namespace ContrastiveCrop.Plugins.Detection;
+
+/// <summary>
+/// Fine-tunes an R-CNN C4 detector initialised from the run's backbone (or randomly), then
+/// evaluates it; the shared body of <see cref="FasterRcnnC4"/> and <see cref="MaskRcnnC4"/>.
+/// </summary>
+public abstract class RcnnC4Task : IDownstreamTask
+{
+    private readonly RcnnOptions _options;
+    private readonly bool _masks;
+    private readonly string _stage;
+
+    /// <summary>Checks the options; <paramref name="masks"/> selects Mask R-CNN.</summary>
+    protected RcnnC4Task(RcnnOptions options, bool masks, string stage)
+    {
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+            throw new ArgumentException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
+        if (masks && options.Format != "coco")
+            throw new ArgumentException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
+        // The stage's folder and checkpoint name carry the init mode, so a recipe can compare pretrained and random init.
+        (_options, _masks, _stage) = (options, masks, $"{stage}-{options.Init}");
+    }
+
+    /// <inheritdoc />
+    public DownstreamResult Run(DownstreamContext context)
+    {
+        var run = context.Run;
+        var (train, test) = ReadSplits();
+        if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
+            throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
+        var architecture = new RcnnArchitecture(_options.Depth, _options.WidthMultiplier, train.Classes.Count, _masks)
+        {
+            Rpn = new RpnSettings
+            {
+                PreNmsTopKTrain = _options.PreNmsTopkTrain, PostNmsTopKTrain = _options.PostNmsTopkTrain,
+                PreNmsTopKTest = _options.PreNmsTopkTest, PostNmsTopKTest = _options.PostNmsTopkTest,
+            },
+            RoiHeads = new RoiHeadSettings { BatchSizePerImage = _options.RoiBatchSize, DetectionsPerImage = _options.DetectionsPerImage },
+        };
+        TorchSharp.torch.manual_seed(run.Seed);
+        using var model = new RcnnC4(architecture);
+        if (_options.Init == "backbone")
+        {
+            var source = context.Backbone.Network.state_dict();
+            var description = context.CheckpointPath ?? "the run's backbone";
+            var report = BackboneWeights.Load(model, source, description);
+            run.Log($"{_stage}: initialised from {description}: {report.Summary()}.");
+        }
+        else
+        {
+            run.Log($"{_stage}: random initialisation (init: random); the run's backbone is not used.");
+        }
+        model.to(run.Device);
+        run.Log($"{_stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
+                $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
+        var timer = new StageTimes();
+        model.Timer = timer;
+        var trainer = new DetectionTrainer(_options, run, _stage);
+        double loss = trainer.Train(model, train, timer);
+        var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
+        timer.Clear();
+        var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
+        run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
+        // The results table names stages by plugin; this row tells a pretrained-init stage from a random-init one.
+        metrics["pretrained_init"] = _options.Init == "backbone" ? 1 : 0;
+        metrics["final_loss"] = loss;
+        metrics["test_images_per_second"] = imagesPerSecond;
+        foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
+        return new DownstreamResult(metrics);
+    }
+
+    private (DetectionSplit Train, DetectionSplit Test) ReadSplits()
+    {
+        if (_options.Format == "coco")
+            return (DetectionSplit.FromCoco(_options.TrainJson, _options.TrainImages), DetectionSplit.FromCoco(_options.TestJson, _options.TestImages));
+        var classes = _options.Classes.Count > 0 ? _options.Classes : VocDevkit.StandardClasses;
+        return (DetectionSplit.FromVoc(_options.Devkit, _options.TrainSets, classes), DetectionSplit.FromVoc(_options.Devkit, [_options.TestSet], classes));
+    }
+}

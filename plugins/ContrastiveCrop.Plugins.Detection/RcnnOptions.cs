@@ -1,0 +1,122 @@
+using ContrastiveCrop.Contracts;
+
+namespace ContrastiveCrop.Plugins.Detection;
+
+/// <summary>
+/// Options of the <c>faster-rcnn-c4</c> and <c>mask-rcnn-c4</c> tasks. Defaults are the MoCo
+/// protocol for VOC (detectron2 R50-C4, BN trained everywhere, 24k iterations at batch 16, lr 0.02,
+/// steps 18k/22k, warm-up 100, shorter side 480–800 step 32, test 800, max 1333).
+/// </summary>
+public sealed record RcnnOptions : IValidatableOptions
+{
+    /// <summary><c>voc</c> (VOCdevkit) or <c>coco</c> (instances JSON + image folder).</summary>
+    public string Format { get; init; } = "voc";
+    /// <summary>VOC: the folder holding VOC2007/ (and VOC2012/); relative paths are relative to the working directory.</summary>
+    public string Devkit { get; init; } = "";
+    /// <summary>VOC training image sets, <c>year/split</c>.</summary>
+    public IReadOnlyList<string> TrainSets { get; init; } = ["2007/trainval", "2012/trainval"];
+    /// <summary>VOC test image set, <c>year/split</c> (2007 uses the 11-point AP).</summary>
+    public string TestSet { get; init; } = "2007/test";
+    /// <summary>VOC class names; empty means the 20 standard classes.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+    /// <summary>COCO training instances file.</summary>
+    public string TrainJson { get; init; } = "";
+    /// <summary>COCO training image folder.</summary>
+    public string TrainImages { get; init; } = "";
+    /// <summary>COCO test instances file.</summary>
+    public string TestJson { get; init; } = "";
+    /// <summary>COCO test image folder.</summary>
+    public string TestImages { get; init; } = "";
+
+    /// <summary><c>backbone</c> (the run's pretrained backbone) or <c>random</c> (He initialisation; the baseline).</summary>
+    public string Init { get; init; } = "backbone";
+    /// <summary>ResNet depth of the detector (must match the pretrained backbone).</summary>
+    public int Depth { get; init; } = 50;
+    /// <summary>ResNet width multiplier of the detector (must match the pretrained backbone).</summary>
+    public double WidthMultiplier { get; init; } = 1.0;
+
+    /// <summary>Training shorter-side sizes, one drawn per image.</summary>
+    public IReadOnlyList<int> MinSizeTrain { get; init; } = [.. Enumerable.Range(0, 11).Select(i => 480 + 32 * i)];
+    /// <summary>Longest side allowed in training.</summary>
+    public int MaxSizeTrain { get; init; } = 1333;
+    /// <summary>Test shorter side.</summary>
+    public int MinSizeTest { get; init; } = 800;
+    /// <summary>Longest side allowed at test.</summary>
+    public int MaxSizeTest { get; init; } = 1333;
+    /// <summary>Random horizontal flips in training.</summary>
+    public bool Flip { get; init; } = true;
+
+    /// <summary>Training iterations.</summary>
+    public int Iterations { get; init; } = 24000;
+    /// <summary>Images per iteration.</summary>
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Base learning rate.</summary>
+    public double Lr { get; init; } = 0.02;
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>Weight decay (not applied to batch-norm parameters, detectron2's WEIGHT_DECAY_NORM = 0).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Iterations at which the rate is multiplied by <see cref="Gamma"/>.</summary>
+    public IReadOnlyList<int> Steps { get; init; } = [18000, 22000];
+    /// <summary>Rate factor at each step.</summary>
+    public double Gamma { get; init; } = 0.1;
+    /// <summary>Linear warm-up iterations.</summary>
+    public int WarmupIters { get; init; } = 100;
+    /// <summary>Rate factor at iteration 0 of the warm-up.</summary>
+    public double WarmupFactor { get; init; } = 0.001;
+    /// <summary>Write the task's checkpoint every this many iterations (and at the end).</summary>
+    public int CheckpointEvery { get; init; } = 1000;
+    /// <summary>Log losses every this many iterations.</summary>
+    public int LogEvery { get; init; } = 20;
+
+    /// <summary>RPN proposals kept before NMS in training.</summary>
+    public int PreNmsTopkTrain { get; init; } = 12000;
+    /// <summary>RPN proposals kept after NMS in training.</summary>
+    public int PostNmsTopkTrain { get; init; } = 2000;
+    /// <summary>RPN proposals kept before NMS at test.</summary>
+    public int PreNmsTopkTest { get; init; } = 6000;
+    /// <summary>RPN proposals kept after NMS at test.</summary>
+    public int PostNmsTopkTest { get; init; } = 1000;
+    /// <summary>ROIs sampled per image for the box head.</summary>
+    public int RoiBatchSize { get; init; } = 512;
+    /// <summary>Detections kept per image.</summary>
+    public int DetectionsPerImage { get; init; } = 100;
+    /// <summary>Test images to evaluate (0 = all).</summary>
+    public int TestLimit { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> Validate()
+    {
+        if (Format is not ("voc" or "coco")) yield return new OptionError("format", $"must be voc or coco; got '{Format}'.");
+        if (Format == "voc" && Devkit.Length == 0) yield return new OptionError("devkit", "set the VOCdevkit folder (holding VOC2007/).");
+        if (Format == "voc" && TrainSets.Count == 0) yield return new OptionError("train_sets", "name at least one year/split.");
+        if (Format == "coco")
+            foreach (var (key, value) in new[] { ("train_json", TrainJson), ("train_images", TrainImages), ("test_json", TestJson), ("test_images", TestImages) })
+                if (value.Length == 0) yield return new OptionError(key, "required with format: coco.");
+        if (Init is not ("backbone" or "random")) yield return new OptionError("init", $"must be backbone or random; got '{Init}'.");
+        if (Depth is not (18 or 34 or 50)) yield return new OptionError("depth", $"must be 18, 34 or 50; got {Depth}.");
+        if (!(WidthMultiplier > 0)) yield return new OptionError("width_multiplier", "must be positive.");
+        if (MinSizeTrain.Count == 0 || MinSizeTrain.Any(s => s < 32)) yield return new OptionError("min_size_train", "give sizes of at least 32 pixels.");
+        if (MinSizeTest < 32) yield return new OptionError("min_size_test", "must be at least 32.");
+        if (Iterations <= 0) yield return new OptionError("iterations", "must be positive.");
+        if (BatchSize <= 0) yield return new OptionError("batch_size", "must be positive.");
+        if (!(Lr > 0)) yield return new OptionError("lr", "must be positive.");
+        if (Steps.Any(s => s <= 0)) yield return new OptionError("steps", "must be positive iterations.");
+        if (WarmupIters < 0) yield return new OptionError("warmup_iters", "must not be negative.");
+        if (CheckpointEvery <= 0) yield return new OptionError("checkpoint_every", "must be positive.");
+        if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive.");
+        if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
+    }
+
+    /// <summary>detectron2's WarmupMultiStepLR: linear warm-up from <see cref="WarmupFactor"/>, then ×γ at each step passed.</summary>
+    public double LearningRateAt(int iteration)
+    {
+        double factor = 1;
+        if (iteration < WarmupIters)
+        {
+            double alpha = (double)iteration / WarmupIters;
+            factor = WarmupFactor * (1 - alpha) + alpha;
+        }
+        return Lr * factor * Math.Pow(Gamma, Steps.Count(s => s <= iteration));
+    }
+}
