@@ -32,6 +32,11 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
     protected static Tensor AddShortcut(Tensor residual, Tensor input, Sequential? shortcut)
     {
         var identity = shortcut is null ? input : shortcut.call(input);
-        return nn.functional.relu(residual + identity);
+        // TorchSharp 0.107's add passes the alpha Scalar's handle to native code without keeping the
+        // Scalar alive, so an implicit `residual + identity` can have its Scalar finalized by the GC
+        // mid-call (seen as "Expected false to be true ... toFloat" during a box-update pass). An
+        // explicit Scalar held by `using` lives until the call has returned.
+        using var one = 1.ToScalar();
+        return nn.functional.relu(residual.add(identity, one));
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ContrastiveCrop.Engine.Training;
@@ -30,19 +31,27 @@ public sealed class SgdOptimizer(IReadOnlyList<ParameterGroup> groups, double mo
     public void Step()
     {
         using var noGrad = no_grad();
+        // Scalars are created explicitly and held by `using`: TorchSharp 0.107 passes an implicit
+        // Scalar's handle to native code without keeping it alive, so the GC may finalize it mid-call.
+        using var momentumScalar = momentum.ToScalar();
+        using var one = 1.ToScalar();
         foreach (var group in groups)
-        foreach (var (name, p) in group.Parameters)
         {
-            if (p.grad is not { } grad) continue;
-            using var scope = NewDisposeScope();
-            var d = group.WeightDecay != 0 ? grad.add(p, alpha: group.WeightDecay) : grad;
-            if (momentum != 0)
+            using var decay = group.WeightDecay.ToScalar();
+            using var step = (-group.LearningRate).ToScalar();
+            foreach (var (name, p) in group.Parameters)
             {
-                if (buffers.TryGetValue(name, out var buffer)) buffer.mul_(momentum).add_(d);
-                else buffers[name] = buffer = d.clone().DetachFromDisposeScope();
-                d = buffer;
+                if (p.grad is not { } grad) continue;
+                using var scope = NewDisposeScope();
+                var d = group.WeightDecay != 0 ? grad.add(p, decay) : grad;
+                if (momentum != 0)
+                {
+                    if (buffers.TryGetValue(name, out var buffer)) buffer.mul_(momentumScalar).add_(d, one);
+                    else buffers[name] = buffer = d.clone().DetachFromDisposeScope();
+                    d = buffer;
+                }
+                p.add_(d, step);
             }
-            p.add_(d, alpha: -group.LearningRate);
         }
     }
 
