@@ -51,6 +51,31 @@ public class ResumeTests
             Throws.TypeOf<CheckpointException>().With.Message.Contains("recipe.yaml"));
     }
 
+    [Test]
+    public void A_run_resumed_after_a_box_update_has_the_same_boxes_next_crops_and_losses()
+    {
+        // Boxes are updated after epochs 1 and 2 of 3 (never after the last); the run stops after epoch 2's update.
+        static ContrastiveCropSampler NewSampler() => new(new ContrastiveCropOptions { Alpha = 0.1, Threshold = 0.3, UpdateEpochs = 1 });
+        var first = NewSampler();
+        var uninterrupted = Train(1, cancelAfterEpoch: null, resumeFrom: null, localizing: first);
+
+        var interrupted = NewRun();
+        Assert.That(() => Train(1, cancelAfterEpoch: 2, resumeFrom: null, interrupted, localizing: NewSampler()), Throws.InstanceOf<OperationCanceledException>());
+        var checkpoint = Path.Combine(interrupted.Directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        var resumedSampler = NewSampler();
+        var resumed = Train(seedForInit: 99, cancelAfterEpoch: null, resumeFrom: checkpoint, NewRun(), localizing: resumedSampler);
+
+        Assert.That(first.Boxes.Count(b => b != NormalizedBox.Whole), Is.GreaterThan(0), "the updates produced boxes");
+        Assert.That(resumedSampler.Boxes, Is.EqualTo(first.Boxes));
+        Assert.That(resumed.Losses, Is.EqualTo(uninterrupted.Losses.Skip(2 * (48 / Options.BatchSize)).ToList()).Within(1e-5));
+        for (int index = 0; index < 48; index++)
+        for (int view = 0; view < 2; view++)
+        {
+            var request = new CropRequest(index, view, 16, 16);
+            Assert.That(resumedSampler.Sample(request, new Random(index * 2 + view)), Is.EqualTo(first.Sample(request, new Random(index * 2 + view))));
+        }
+    }
+
     private sealed record Outcome(List<double> Losses, float SamplerState);
 
     private static RunContext NewRun()
@@ -59,7 +84,8 @@ public class ResumeTests
         return new RunContext(directory, CPU, 5, _ => { }, CancellationToken.None);
     }
 
-    private static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null)
+    private static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null,
+        ILocalizingCropSampler? localizing = null)
     {
         using var cancel = new CancellationTokenSource();
         var baseRun = context ?? NewRun();
@@ -68,12 +94,14 @@ public class ResumeTests
         manual_seed(seedForInit);
         var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: 0.0625, SmallDataStem: true));
         using var method = new MoCo(new MoCoOptions(ProjectionDim: 8, QueueSize: 16, Momentum: 0.9), backbone);
-        var sampler = new CountingSampler();
+        var counting = new CountingSampler();
+        ICropSampler sampler = localizing ?? (ICropSampler)counting;
         var reporter = new LossRecorder();
-        var hooks = new List<ITrainingHook> { sampler, new CancelAfter(cancelAfterEpoch, cancel) };
+        ITrainingHook boxes = localizing is null ? counting : new BoxUpdateHook((options ?? Options).BatchSize, (options ?? Options).ImageSize);
+        var hooks = new List<ITrainingHook> { boxes, new CancelAfter(cancelAfterEpoch, cancel) };
         using var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = 48, TestCount = 8, ImageSize = 16 }).Open("train");
         new PretrainingEngine(options ?? Options, run, hooks, reporter).Train(data, sampler, method, backbone, resumeFrom);
-        return new Outcome(reporter.Losses, sampler.Counter);
+        return new Outcome(reporter.Losses, counting.Counter);
     }
 
     /// <summary>Random resized crops plus a counter that hooks advance each epoch: stands for a sampler's boxes.</summary>
