@@ -29,12 +29,8 @@ public static class FeatureExtractor
                     for (int i = 0; i < count; i++)
                     {
                         var item = data.Get(start + i);
-                        if (item.Label < 0)
-                            throw new DatasetException(
-                                $"{data.Name} holds unlabeled images (image {start + i}); evaluations need labels: set the stage's " +
-                                "train_split/test_split to a labelled split (for STL-10 pretraining on train+unlabeled: train_split: labeled).");
                         images[i] = item.Image;
-                        labels[start + i] = item.Label;
+                        labels[start + i] = RequireLabel(data, start + i, item.Label);
                     }
                     using var scope = NewDisposeScope();
                     var input = ImageBatch.FromWholeImages(images, imageSize, Normalization.ImageNet).to(device);
@@ -50,4 +46,14 @@ public static class FeatureExtractor
             network.train(wasTraining);
         }
     }
+
+    /// <summary>The labels of every image of <paramref name="data"/>, without running the backbone.</summary>
+    public static Tensor Labels(IImageDataset data) =>
+        tensor(Enumerable.Range(0, data.Count).Select(i => RequireLabel(data, i, data.Get(i).Label)).ToArray());
+
+    private static long RequireLabel(IImageDataset data, int index, int label) => label >= 0
+        ? label
+        : throw new DatasetException(
+            $"{data.Name} holds unlabeled images (image {index}); evaluations need labels: set the stage's " +
+            "train_split/test_split to a labelled split (for STL-10 pretraining on train+unlabeled: train_split: labeled).");
 }

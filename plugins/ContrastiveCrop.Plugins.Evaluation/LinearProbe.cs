@@ -26,7 +26,17 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
         try
         {
             using var scope = NewDisposeScope();
-            var (trainFeatures, trainLabels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, device);
+            // With augmented features every epoch re-encodes fresh crops, so only the labels are needed up front.
+            bool augmented = options.Features == "augmented";
+            Tensor? trainFeatures = null;
+            Tensor trainLabels;
+            if (augmented)
+                trainLabels = FeatureExtractor.Labels(train);
+            else
+            {
+                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, device);
+                (trainFeatures, trainLabels) = (features.to(device), labels);
+            }
             var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, device);
             network.eval(); // the extractor restores the mode it found; the probe keeps the backbone in eval mode throughout
             var fc = nn.Linear(context.Backbone.FeatureDim, classes).to(device);
@@ -50,9 +60,9 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                     using var step = NewDisposeScope();
                     var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
                     var index = tensor(batch.ToArray().Select(i => (long)i).ToArray(), device: device);
-                    var features = options.Features == "augmented"
+                    var features = augmented
                         ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run.Seed, epoch, device)
-                        : trainFeatures.to(device).index_select(0, index);
+                        : trainFeatures!.index_select(0, index);
                     var loss = nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
                     optimizer.zero_grad();
                     loss.backward();
