@@ -29,6 +29,23 @@ public static class Clutter
         };
     }
 
+    /// <summary>
+    /// Shape <paramref name="label"/> drawn on a <paramref name="side"/>² square, row-major: the shade of
+    /// each covered pixel (0.8–1.0, a light top-to-bottom gradient) and 0 outside the shape.
+    /// </summary>
+    public static double[] ShapeShading(int label, int side)
+    {
+        var shading = new double[side * side];
+        for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++)
+        {
+            // Shape coordinates in [-1, 1] over the object's square.
+            double u = (x + 0.5) / side * 2 - 1, v = (y + 0.5) / side * 2 - 1;
+            if (InsideShape(label, u, v)) shading[y * side + x] = 0.8 + 0.2 * (1 - v) / 2;
+        }
+        return shading;
+    }
+
     /// <summary>Low-frequency colour blobs plus stripes and noise, so the background is not trivially flat.</summary>
     public static void PaintBackground(byte[] pixels, int size, Random random)
     {

@@ -74,14 +74,15 @@ public static class DetectionSetGenerator
             int label = random.Next(settings.Classes);
             var tint = Clutter.SaturatedColour(random);
             var mask = new byte[size * size];
+            var shading = Clutter.ShapeShading(label, side);
             int minY = size, minX = size, maxY = -1, maxX = -1;
             for (int y = 0; y < side; y++)
             for (int x = 0; x < side; x++)
             {
-                double u = (x + 0.5) / side * 2 - 1, v = (y + 0.5) / side * 2 - 1;
-                if (!Clutter.InsideShape(label, u, v)) continue;
+                double shade = shading[y * side + x];
+                if (shade == 0) continue;
                 int py = top + y, px = left + x, o = (py * size + px) * 3;
-                for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(Math.Round(tint[c] * (0.8 + 0.2 * (1 - v) / 2)), 0, 255);
+                for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(Math.Round(tint[c] * shade), 0, 255);
                 mask[py * size + px] = 1;
                 minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
                 minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);

@@ -105,18 +105,12 @@ public static class ObjectsOnClutterGenerator
     /// <summary>The object's intensity in [0, 1] over a side × side square, and its class.</summary>
     private static (float[] Intensity, int Label) ObjectMask(IReadOnlyList<Item>? items, int side, Random random)
     {
-        var mask = new float[side * side];
         if (items is null)
         {
             int shape = random.Next(Clutter.ShapeNames.Count);
-            for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++)
-            {
-                double u = (x + 0.5) / side * 2 - 1, v = (y + 0.5) / side * 2 - 1;
-                if (Clutter.InsideShape(shape, u, v)) mask[y * side + x] = (float)(0.8 + 0.2 * (1 - v) / 2);
-            }
-            return (mask, shape);
+            return (Clutter.ShapeShading(shape, side).Select(shade => (float)shade).ToArray(), shape);
         }
+        var mask = new float[side * side];
         var item = items[random.Next(items.Count)];
         bool flip = random.NextDouble() < 0.5;
         var resized = new float[3 * side * side];

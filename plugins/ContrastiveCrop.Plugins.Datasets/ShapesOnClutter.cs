@@ -44,15 +44,14 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         int side = Math.Max(4, (int)Math.Round(size * (options.ObjectScale[0] + (options.ObjectScale[1] - options.ObjectScale[0]) * random.NextDouble())));
         int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
         var tint = Clutter.SaturatedColour(random);
+        var shading = Clutter.ShapeShading(label, side);
         int minY = size, minX = size, maxY = -1, maxX = -1;
         for (int y = 0; y < side; y++)
         for (int x = 0; x < side; x++)
         {
-            // Shape coordinates in [-1, 1] over the object's square.
-            double u = (x + 0.5) / side * 2 - 1, v = (y + 0.5) / side * 2 - 1;
-            if (!Clutter.InsideShape(label, u, v)) continue;
+            double shade = shading[y * side + x];
+            if (shade == 0) continue;
             int py = top + y, px = left + x, o = (py * size + px) * 3;
-            double shade = 0.8 + 0.2 * (1 - v) / 2; // a light top-to-bottom gradient
             for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(tint[c] * shade, 0, 255);
             minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
             minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
