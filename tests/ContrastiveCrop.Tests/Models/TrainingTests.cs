@@ -15,7 +15,7 @@ namespace ContrastiveCrop.Plugins.Tests;
 /// </summary>
 public class TrainingTests
 {
-        private const int Batch = 8;
+    private const int Batch = 8;
     private const int Steps = 8;
 
     [SetUp]
@@ -63,10 +63,15 @@ public class TrainingTests
         Assert.That(after, Is.LessThan(before - 0.2), $"loss {before} → {after}");
     }
 
-    private static (float Before, float After) Train(ISiameseMethod method, KeyQueue? queue = null)
+    /// <summary>
+    /// Fits one batch for <see cref="Steps"/> steps and returns the first and last loss.
+    /// <paramref name="views"/> turns the two noisy views into the method's views (e.g. adds CLSA's strong view).
+    /// </summary>
+    internal static (float Before, float After) Train(ISiameseMethod method, KeyQueue? queue = null, Func<Tensor[], Tensor[]>? views = null)
     {
         using var scope = NewDisposeScope();
-        var batch = TinyProblem.Views(Batch, seed: 5);
+        views ??= two => two;
+        var batch = views(TinyProblem.Views(Batch, seed: 5));
         Tensor? negatives = null;
         if (queue is not null)
         {
@@ -74,7 +79,7 @@ public class TrainingTests
             var others = TinyProblem.Views(queue.Capacity, seed: 6);
             for (int b = 0; b < queue.Capacity / Batch; b++)
             {
-                method.ComputeLoss([others[0].narrow(0, b * Batch, Batch), others[1].narrow(0, b * Batch, Batch)], default);
+                method.ComputeLoss(views([others[0].narrow(0, b * Batch, Batch), others[1].narrow(0, b * Batch, Batch)]), default);
                 method.AfterOptimizerStep(default);
             }
             negatives = queue.Keys.clone();
