@@ -44,30 +44,57 @@ internal static class TrainingBench
         Console.WriteLine($"torchsharp {arch} batch {batch} size {size} threads {threads}: {steps * batch / clock.Elapsed.TotalSeconds:F1} img/s");
     }
 
+    /// <summary>
+    /// loop &lt;batch&gt; &lt;size&gt; &lt;epochs&gt; &lt;images&gt; &lt;threads&gt; &lt;width&gt;: the model step alone, the whole loop
+    /// with batches built between steps (prefetch 0, the CPU default), the whole loop with 2 batches
+    /// built on background threads, and the model step again, so load changes show up as a drift.
+    /// </summary>
     public static void Loop(int batch, int size, int epochs, int images, int threads, double width)
     {
         set_num_threads(threads);
+        using var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = images, TestCount = 10, ImageSize = size }).Open("train");
+        double before = StepOnly(batch, size, images, width);
+        var inline = WholeLoop(data, batch, size, epochs, width, prefetch: 0);
+        var background = WholeLoop(data, batch, size, epochs, width, prefetch: 2);
+        double after = StepOnly(batch, size, images, width);
+        double stepOnly = (before + after) / 2;
+        Console.WriteLine($"model step only: {before:F1} img/s before, {after:F1} img/s after");
+        Console.WriteLine("| loader | whole loop img/s (incl. checkpoint) | ratio to model step | per-epoch img/s | data wait per epoch | resident MB per epoch |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var (name, (rate, epochsRows)) in new[] { ("prefetch 0 (between steps)", inline), ("prefetch 2 (background)", background) })
+            Console.WriteLine($"| {name} | {rate:F1} | {rate / stepOnly:F3} | {string.Join(", ", epochsRows.Select(e => e.Rate.ToString("F0")))} | " +
+                              $"{string.Join(", ", epochsRows.Select(e => e.Wait.ToString("P1")))} | {string.Join(", ", epochsRows.Select(e => e.Resident.ToString("F0")))} |");
+    }
+
+    private static (double Rate, List<(double Rate, double Wait, double Resident)> Epochs) WholeLoop(
+        ContrastiveCrop.Contracts.IImageDataset data, int batch, int size, int epochs, double width, int prefetch)
+    {
         manual_seed(0);
         var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: width, SmallDataStem: true));
         using var method = new SimClr(new SimClrOptions(), backbone);
-        var options = new PretrainOptions { Epochs = epochs, BatchSize = batch, Lr = 0.1, ImageSize = size, LogEvery = 1000, CheckpointEvery = 0 };
-        var root = Path.Combine(Path.GetTempPath(), "ccrop-bench");
-        var directory = RunDirectory.Create(root, "loop", DateTime.UtcNow);
-        using var run = new RunContext(directory, CPU, 0, Console.WriteLine, CancellationToken.None);
-        using var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = images, TestCount = 10, ImageSize = size }).Open("train");
+        var options = new PretrainOptions { Epochs = epochs, BatchSize = batch, Lr = 0.1, ImageSize = size, LogEvery = 1000, CheckpointEvery = 0, PrefetchBatches = prefetch };
+        var directory = RunDirectory.Create(Path.Combine(Path.GetTempPath(), "ccrop-bench"), $"loop-prefetch{prefetch}", DateTime.UtcNow);
+        using var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None);
         var result = new PretrainingEngine(options, run).Train(data, new RandomResizedCropSampler(new RandomResizedCropOptions()), method, backbone);
-        var epochLines = File.ReadAllLines(directory.MetricsFile).Where(l => l.Contains("\"pretrain/epoch\"")).ToList();
-        foreach (var line in epochLines)
+        var rows = new List<(double, double, double)>();
+        foreach (var line in File.ReadAllLines(directory.MetricsFile).Where(l => l.Contains("\"pretrain/epoch\"")))
         {
             using var json = System.Text.Json.JsonDocument.Parse(line);
             var v = json.RootElement.GetProperty("values");
-            Console.WriteLine($"epoch {v.GetProperty("epoch").GetDouble()}: {v.GetProperty("images_per_second").GetDouble():F1} img/s, " +
-                              $"data wait {v.GetProperty("data_wait_fraction").GetDouble():P1}, resident {v.GetProperty("resident_mb").GetDouble():F0} MB");
+            rows.Add((v.GetProperty("images_per_second").GetDouble(), v.GetProperty("data_wait_fraction").GetDouble(), v.GetProperty("resident_mb").GetDouble()));
         }
+        return (result.ImagesPerSecond, rows);
+    }
 
-        // The same method step on tensors that are already there: the model-step-only rate.
+    /// <summary>The same SimCLR step on tensors that are already there: the model-step-only rate.</summary>
+    private static double StepOnly(int batch, int size, int images, double width)
+    {
+        manual_seed(0);
+        var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: width, SmallDataStem: true));
+        using var method = new SimClr(new SimClrOptions(), backbone);
+        method.Module.train();
         var views = new[] { randn(batch, 3, size, size), randn(batch, 3, size, size) };
-        using var sgd = new SgdOptimizer(OptimizerFactory.Groups(method, options), 0.9);
+        using var sgd = new SgdOptimizer(OptimizerFactory.Groups(method, new PretrainOptions()), 0.9);
         foreach (var g in sgd.Groups) g.LearningRate = 0.01;
         void One()
         {
@@ -82,7 +109,6 @@ internal static class TrainingBench
         int steps = Math.Max(5, images / batch);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) One();
-        double stepOnly = steps * batch / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"whole loop {result.ImagesPerSecond:F1} img/s (incl. checkpoint), model step only {stepOnly:F1} img/s, ratio {result.ImagesPerSecond / stepOnly:F3}");
+        return steps * batch / clock.Elapsed.TotalSeconds;
     }
 }

@@ -36,6 +36,12 @@ public sealed record PretrainOptions : IValidatableOptions
     public int ImageSize { get; init; } = 32;
     /// <summary>Write a checkpoint every this many epochs (0: only at the end).</summary>
     public int CheckpointEvery { get; init; } = 0;
+    /// <summary>
+    /// Batches augmented on background threads ahead of the step. 0 augments each batch between steps
+    /// with every core. Null (the default) picks 0 on the CPU, where background augmentation would
+    /// preempt the compute threads and stall every parallel kernel, and 2 on a GPU, where the CPU is free.
+    /// </summary>
+    public int? PrefetchBatches { get; init; }
     /// <summary>Log step metrics every this many steps.</summary>
     public int LogEvery { get; init; } = 10;
     /// <summary>
@@ -63,6 +69,7 @@ public sealed record PretrainOptions : IValidatableOptions
         if (WarmupEpochs < 0 || (Iterations == 0 && WarmupEpochs >= Epochs)) yield return new OptionError("warmup_epochs", "must be in [0, epochs)");
         if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
         if (CheckpointEvery < 0) yield return new OptionError("checkpoint_every", "must be 0 (end only) or positive");
+        if (PrefetchBatches < 0) yield return new OptionError("prefetch_batches", "must be 0 (augment between steps), positive, or null (automatic)");
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive");
         if (Backbone is not RecipeMapping) yield return new OptionError("backbone", "is required: a mapping with the backbone's name and options");
         if (Method is not RecipeMapping) yield return new OptionError("method", "is required: a mapping with the method's name and options");

@@ -107,7 +107,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         double lossSum = 0, similaritySum = 0;
         int batches = 0, similarities = 0;
         var clock = Stopwatch.StartNew();
-        var enumerator = loader.Epoch(epoch, cancellation: run.Cancellation).GetAsyncEnumerator();
+        var enumerator = loader.Epoch(epoch, PrefetchBatches, run.Cancellation).GetAsyncEnumerator();
         try
         {
             while (step < length.TotalSteps && enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
@@ -154,6 +154,8 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         return new EpochRun(lossSum / Math.Max(1, batches), similarities > 0 ? similaritySum / similarities : double.NaN,
                             batches, clock.Elapsed.TotalSeconds, loader.WaitSeconds);
     }
+
+    private int PrefetchBatches => options.PrefetchBatches ?? (run.Device.type == DeviceType.CPU ? 0 : 2);
 
     private void LogEpoch(int epoch, long step, TrainingLength length, LearningRateSchedule schedule, EpochRun e)
     {

@@ -52,12 +52,30 @@ public sealed class ViewBatchLoader
     /// <summary>Seconds the consumer waited for data in the last epoch.</summary>
     public double WaitSeconds { get; private set; }
 
-    /// <summary>Streams the batches of <paramref name="epoch"/>, prefetching up to <paramref name="prefetch"/>.</summary>
+    /// <summary>
+    /// Streams the batches of <paramref name="epoch"/>, prefetching up to <paramref name="prefetch"/> on a
+    /// background task; with 0, each batch is built when asked for (its build time counts as waiting).
+    /// </summary>
     public async IAsyncEnumerable<ViewBatch> Epoch(int epoch, int prefetch = 2,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var order = Enumerable.Range(0, data.Count).ToArray();
         new Random(DeterministicSeed.Combine(seed, epoch, -1, -1)).Shuffle(order);
+        WaitSeconds = 0;
+        var clock = new System.Diagnostics.Stopwatch();
+        if (prefetch == 0)
+        {
+            for (int b = 0; b < BatchesPerEpoch; b++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                clock.Restart();
+                var batch = Build(order.AsSpan(b * batchSize, batchSize).ToArray(), epoch);
+                WaitSeconds += clock.Elapsed.TotalSeconds;
+                yield return batch;
+            }
+            yield break;
+        }
+
         var channel = Channel.CreateBounded<ViewBatch>(prefetch);
         var producer = Task.Run(async () =>
         {
@@ -73,8 +91,6 @@ public sealed class ViewBatchLoader
             }
         }, cancellation);
 
-        WaitSeconds = 0;
-        var clock = new System.Diagnostics.Stopwatch();
         while (true)
         {
             clock.Restart();

@@ -55,16 +55,37 @@ public sealed class ViewBatchLoaderTests
         Assert.That(nextEpoch.Views[1], Is.Not.EqualTo(first.Views[1]));
     }
 
-    [Test]
-    public void An_epoch_streams_every_full_batch_once_with_distinct_images()
+    private static List<ViewBatch> Stream(ViewBatchLoader loader, int epoch, int prefetch)
+    {
+        var batches = new List<ViewBatch>();
+        var enumerator = loader.Epoch(epoch, prefetch).GetAsyncEnumerator();
+        while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult()) batches.Add(enumerator.Current);
+        enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return batches;
+    }
+
+    [TestCase(0)]
+    [TestCase(2)]
+    public void An_epoch_streams_every_full_batch_once_with_distinct_images(int prefetch)
     {
         var loader = new ViewBatchLoader(Data(10), new WholeImage(), [new ViewSpec("small"), new ViewSpec("small")], 8, 3, 0, Normalization.ImageNet);
-        var indices = new List<int>();
-        var enumerator = loader.Epoch(0).GetAsyncEnumerator();
-        while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult()) indices.AddRange(enumerator.Current.Indices);
-        enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        var indices = Stream(loader, 0, prefetch).SelectMany(b => b.Indices).ToList();
         Assert.That(indices, Has.Count.EqualTo(9)); // 3 batches of 3; the partial batch is dropped
         Assert.That(indices, Is.Unique);
+    }
+
+    [Test]
+    public void Building_batches_between_steps_gives_the_same_batches_as_background_prefetch()
+    {
+        var loader = new ViewBatchLoader(Data(10), new WholeImage(), [new ViewSpec("simclr"), new ViewSpec("small")], 8, 3, 5, Normalization.ImageNet);
+        var inline = Stream(loader, 1, prefetch: 0);
+        var background = Stream(loader, 1, prefetch: 2);
+        Assert.That(inline, Has.Count.EqualTo(background.Count));
+        for (int b = 0; b < inline.Count; b++)
+        {
+            Assert.That(inline[b].Indices, Is.EqualTo(background[b].Indices));
+            for (int v = 0; v < 2; v++) Assert.That(inline[b].Views[v], Is.EqualTo(background[b].Views[v]));
+        }
     }
 
     [Test]
