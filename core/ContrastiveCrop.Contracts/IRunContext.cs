@@ -14,6 +14,12 @@ public interface IRunContext
     /// <summary>The run's seed; plugins derive their own randomness from it.</summary>
     long Seed { get; }
 
+    /// <summary>
+    /// How the run normalises images before they reach the backbone (a recipe's <c>normalization</c>);
+    /// ImageNet statistics unless the recipe says otherwise. Added in contracts 1.1.
+    /// </summary>
+    Normalization InputNormalization => Normalization.ImageNet;
+
     /// <summary>Stops long work when the user interrupts the run.</summary>
     CancellationToken Cancellation { get; }
 

@@ -10,7 +10,7 @@ namespace ContrastiveCrop.Plugins.Evaluation;
 /// </summary>
 internal static class AugmentedFeatures
 {
-    public static Tensor Extract(IBackbone backbone, IImageDataset data, ReadOnlySpan<int> indices, LinearProbeOptions options, long seed, int epoch, Device device)
+    public static Tensor Extract(IBackbone backbone, IImageDataset data, ReadOnlySpan<int> indices, LinearProbeOptions options, IRunContext run, int epoch, Device device)
     {
         int size = options.ImageSize, stride = 3 * size * size;
         var pixels = new float[indices.Length * stride];
@@ -18,9 +18,9 @@ internal static class AugmentedFeatures
         Parallel.For(0, ids.Length, i =>
         {
             var image = data.Get(ids[i]).Image;
-            var random = new Random(DeterministicSeed.Combine(seed, epoch, ids[i], 7));
+            var random = new Random(DeterministicSeed.Combine(run.Seed, epoch, ids[i], 7));
             var crop = RandomCrop(image.Height, image.Width, options.CropScale[0], options.CropScale[1], random);
-            ResizedCrop.Write(image, crop, size, random.NextDouble() < 0.5, Normalization.ImageNet, pixels.AsSpan(i * stride, stride));
+            ResizedCrop.Write(image, crop, size, random.NextDouble() < 0.5, run.InputNormalization, pixels.AsSpan(i * stride, stride));
         });
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

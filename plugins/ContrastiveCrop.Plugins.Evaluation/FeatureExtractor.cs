@@ -9,9 +9,10 @@ public static class FeatureExtractor
 {
     /// <summary>
     /// Returns (features (N, D) on the CPU, labels (N)) for every image of <paramref name="data"/>.
-    /// The backbone's train/eval mode is restored afterwards.
+    /// Images are normalised with <paramref name="normalization"/>, the run's (the backbone was trained on
+    /// such inputs). The backbone's train/eval mode is restored afterwards.
     /// </summary>
-    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageDataset data, int imageSize, int batchSize, Device device)
+    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageDataset data, int imageSize, int batchSize, Normalization normalization, Device device)
     {
         var network = backbone.Network;
         bool wasTraining = network.training;
@@ -33,7 +34,7 @@ public static class FeatureExtractor
                         labels[start + i] = RequireLabel(data, start + i, item.Label);
                     }
                     using var scope = NewDisposeScope();
-                    var input = ImageBatch.FromWholeImages(images, imageSize, Normalization.ImageNet).to(device);
+                    var input = ImageBatch.FromWholeImages(images, imageSize, normalization).to(device);
                     chunks.Add(network.forward(input).cpu().MoveToOuterDisposeScope());
                 }
             }

@@ -34,10 +34,10 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 trainLabels = FeatureExtractor.Labels(train);
             else
             {
-                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, device);
+                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
                 (trainFeatures, trainLabels) = (features.to(device), labels);
             }
-            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, device);
+            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
             network.eval(); // the extractor restores the mode it found; the probe keeps the backbone in eval mode throughout
             var fc = nn.Linear(context.Backbone.FeatureDim, classes).to(device);
             using (no_grad())
@@ -61,7 +61,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                     var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
                     var index = tensor(batch.ToArray().Select(i => (long)i).ToArray(), device: device);
                     var features = augmented
-                        ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run.Seed, epoch, device)
+                        ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run, epoch, device)
                         : trainFeatures!.index_select(0, index);
                     var loss = nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
                     optimizer.zero_grad();

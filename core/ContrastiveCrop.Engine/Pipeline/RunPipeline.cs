@@ -51,7 +51,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         directory.WriteManifest(manifest);
         console($"Run folder: {directory.Path}");
 
-        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation);
+        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization());
         try
         {
             var results = Stages(plan, run, resumeFrom);

@@ -19,6 +19,12 @@ public sealed record RunRecipe : IValidatableOptions
     public string OutputDir { get; init; } = "runs";
     /// <summary>Extra plugin folders (relative to the recipe file).</summary>
     public IReadOnlyList<string> PluginFolders { get; init; } = [];
+    /// <summary>
+    /// Per-channel statistics images are normalised with before the backbone sees them, in pretraining,
+    /// box updates, evaluation and detection alike. The data parts under <c>configs/_base_/data</c> set
+    /// the official configs' values; ImageNet's when absent.
+    /// </summary>
+    public NormalizationOptions Normalization { get; init; } = new();
     /// <summary>The data set: <c>name</c> of a data-set plugin plus its options.</summary>
     public RecipeNode? Data { get; init; }
     /// <summary>Pretraining settings; omit to only evaluate.</summary>

@@ -12,8 +12,16 @@ public sealed class RunContext : IRunContext, IDisposable
     private readonly Lock _gate = new();
 
     /// <summary>Opens the metrics file and log of <paramref name="directory"/>.</summary>
-    public RunContext(RunDirectory directory, torch.Device device, long seed, Action<string> console, CancellationToken cancellation)
+    /// <param name="directory">The run's folder.</param>
+    /// <param name="device">Where tensors live.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="console">Where user-facing lines go besides the log file.</param>
+    /// <param name="cancellation">Set when the user interrupts the run.</param>
+    /// <param name="inputNormalization">How images are normalised for the backbone; ImageNet statistics when null.</param>
+    public RunContext(RunDirectory directory, torch.Device device, long seed, Action<string> console, CancellationToken cancellation,
+                      Normalization? inputNormalization = null)
     {
+        InputNormalization = inputNormalization ?? Normalization.ImageNet;
         Directory = directory;
         Device = device;
         Seed = seed;
@@ -34,6 +42,8 @@ public sealed class RunContext : IRunContext, IDisposable
     public long Seed { get; }
     /// <inheritdoc />
     public CancellationToken Cancellation { get; }
+    /// <inheritdoc />
+    public Normalization InputNormalization { get; }
 
     /// <inheritdoc />
     public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values) => _metrics.Write(stage, step, values);

@@ -88,7 +88,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
     {
         var images = indices.Select(i => state.Data.Get(i).Image).ToList();
         int size = images.All(i => i.Height == i.Width && i.Height == images[0].Height) ? images[0].Height : fallbackSize;
-        var input = ImageBatch.FromWholeImages(images, size, Normalization.ImageNet).to(state.Run.Device);
+        var input = ImageBatch.FromWholeImages(images, size, state.Run.InputNormalization).to(state.Run.Device);
         return (state.Backbone.FeatureMap(input), size);
     }
 

@@ -32,7 +32,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, string? resumeFrom = null)
     {
         var allHooks = hooks ?? [];
-        var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet);
+        var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, run.InputNormalization);
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         var length = TrainingLength.From(options, loader.BatchesPerEpoch);

@@ -1,3 +1,5 @@
+using ContrastiveCrop.Engine.Pipeline;
+using ContrastiveCrop.Engine.Recipes;
 using NUnit.Framework;
 
 namespace ContrastiveCrop.Tests.Cli;
@@ -33,5 +35,27 @@ public sealed class ShippedRecipeTests
             args.AddRange(["--set", "pretrain.sampler={name: random-resized-crop}"]);
         var outcome = Ccrop.Invoke([.. args]);
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Error);
+    }
+
+    // The official configs' Normalize statistics (xyupeng/ContrastiveCrop configs/small/*/simclr_ccrop.py);
+    // ImageNet's where the paper trains at ImageNet scale and where no official config exists.
+    [TestCase("small/cifar10/simclr-ccrop.yaml", new[] { 0.4914, 0.4822, 0.4465 }, new[] { 0.2023, 0.1994, 0.2010 })]
+    [TestCase("small/cifar100/simclr-ccrop.yaml", new[] { 0.5071, 0.4867, 0.4408 }, new[] { 0.2675, 0.2565, 0.2761 })]
+    [TestCase("small/stl10/simclr-ccrop.yaml", new[] { 0.4406, 0.4273, 0.3858 }, new[] { 0.2312, 0.2265, 0.2237 })]
+    [TestCase("small/tiny-imagenet/simclr-ccrop.yaml", new[] { 0.4802, 0.4481, 0.3975 }, new[] { 0.2302, 0.2265, 0.2262 })]
+    [TestCase("imagenet/moco-v2-ccrop.yaml", new[] { 0.485, 0.456, 0.406 }, new[] { 0.229, 0.224, 0.225 })]
+    public void Each_data_set_recipe_normalises_with_the_official_statistics(string relative, double[] mean, double[] std)
+    {
+        var recipe = RecipeBinder.Bind<RunRecipe>(RecipeLoader.Load(Path.Combine(Configs, relative), []), "");
+        Assert.That(recipe.Normalization.Mean, Is.EqualTo(mean));
+        Assert.That(recipe.Normalization.Std, Is.EqualTo(std));
+    }
+
+    [Test]
+    public void A_normalization_without_three_values_is_refused_with_its_key()
+    {
+        var outcome = Ccrop.Invoke("recipe", "check", Path.Combine(Configs, "quick", "simclr-shapes.yaml"), "--set", "normalization.std=[0.2, 0.2]");
+        Assert.That(outcome.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(outcome.Error, Does.Contain("normalization.std").And.Contain("needs 3 values"));
     }
 }

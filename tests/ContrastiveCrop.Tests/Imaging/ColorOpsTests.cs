@@ -1,3 +1,4 @@
+using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using NUnit.Framework;
 
