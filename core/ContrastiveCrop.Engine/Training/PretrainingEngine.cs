@@ -33,9 +33,10 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     {
         var neighbours = NeighbourTableFor(method, data.Count);
         var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, Normalization.ImageNet, neighbours);
+        // The neighbour update runs first, so the epoch's table is in place before other hooks (and a checkpoint) see the epoch end.
         IReadOnlyList<ITrainingHook> allHooks = neighbours is null
             ? hooks ?? []
-            : [.. hooks ?? [], new NeighbourTableHook(neighbours, ((INeighbourCropMethod)method).NeighbourWarmupEpochs, new EvalFeaturePass(options.BatchSize, options.ImageSize))];
+            : [new NeighbourTableHook(neighbours, ((INeighbourCropMethod)method).NeighbourWarmupEpochs, new EvalFeaturePass(options.BatchSize, options.ImageSize)), .. hooks ?? []];
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         var length = TrainingLength.From(options, loader.BatchesPerEpoch);
