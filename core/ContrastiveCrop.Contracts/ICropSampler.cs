@@ -21,7 +21,15 @@ public interface ICropSampler
 /// <param name="View">Index of the view (0, 1, ...) within the image's views.</param>
 /// <param name="Height">Image height in pixels.</param>
 /// <param name="Width">Image width in pixels.</param>
-public readonly record struct CropRequest(int Index, int View, int Height, int Width);
+public readonly record struct CropRequest(int Index, int View, int Height, int Width)
+{
+    /// <summary>
+    /// The view's own crop area range (<see cref="ViewSpec.Scale"/>), or null for the sampler's
+    /// configured one. Samplers that draw the crop area as RandomResizedCrop does use it in place of
+    /// their scale option; a sampler built against contracts 1.0 ignores it. Added in contracts 1.1.
+    /// </summary>
+    public CropScale? Scale { get; init; }
+}
 
 /// <summary>A crop rectangle in pixels; always inside the image it was sampled for.</summary>
 /// <param name="Top">First row.</param>

@@ -32,7 +32,22 @@ public interface ISiameseMethod
 /// <summary>One view of the method's input.</summary>
 /// <param name="Pipeline">Name of the augmentation pipeline (e.g. <c>moco-v2</c>, <c>byol-1</c>).</param>
 /// <param name="Size">Output side length in pixels; null for the data set's configured size.</param>
-public sealed record ViewSpec(string Pipeline, int? Size = null);
+public sealed record ViewSpec(string Pipeline, int? Size = null)
+{
+    /// <summary>
+    /// The crop's own area range (multi-crop's small views); null for the crop sampler's configured
+    /// scale. Passed to the sampler as <see cref="CropRequest.Scale"/>. Added in contracts 1.1.
+    /// </summary>
+    public CropScale? Scale { get; init; }
+
+    /// <summary>
+    /// True for a view that, once the host has a neighbour table (see <see cref="INeighbourCropMethod"/>),
+    /// is a crop of one of the image's nearest neighbours rather than of the image itself: the j-th such
+    /// view uses neighbour j mod K. Before that, and for methods without a table, it is an ordinary view.
+    /// Added in contracts 1.1.
+    /// </summary>
+    public bool FromNeighbour { get; init; }
+}
 
 /// <summary>The result of <see cref="ISiameseMethod.ComputeLoss"/>.</summary>
 /// <param name="Loss">Scalar loss to minimise.</param>

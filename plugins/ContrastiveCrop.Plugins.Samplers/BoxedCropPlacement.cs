@@ -11,10 +11,13 @@ public sealed class BoxedCropPlacement(ScaleRatio range, double alpha)
 {
     private readonly BetaDistribution _beta = new(alpha, alpha);
 
-    /// <summary>A crop of a <paramref name="height"/> × <paramref name="width"/> image centred inside <paramref name="box"/>.</summary>
-    public CropBox Sample(int height, int width, NormalizedBox box, Random random)
+    /// <summary>
+    /// A crop of a <paramref name="height"/> × <paramref name="width"/> image centred inside <paramref name="box"/>;
+    /// <paramref name="scale"/> replaces the configured area range (a view's own, <see cref="CropRequest.Scale"/>).
+    /// </summary>
+    public CropBox Sample(int height, int width, NormalizedBox box, Random random, CropScale? scale = null)
     {
-        if (!CropGeometry.TrySampleSize(height, width, range, random, out int h, out int w))
+        if (!CropGeometry.TrySampleSize(height, width, CropGeometry.WithScale(range, scale), random, out int h, out int w))
             return new CropBox((height - h) / 2, (width - w) / 2, h, w);
         int top = Offset(height, h, box.H0, box.H1, random);
         int left = Offset(width, w, box.W0, box.W1, random);

@@ -60,7 +60,7 @@ public sealed class ContrastiveCropSampler : ILocalizingCropSampler
         if (!_localized) return _beforeFirstUpdate.Sample(request, random);
         if ((uint)request.Index >= (uint)_boxes.Length)
             throw new ArgumentOutOfRangeException(nameof(request), $"contrastive-crop has boxes for {_boxes.Length} images; image {request.Index} was asked for.");
-        return _placement.Sample(request.Height, request.Width, _boxes[request.Index], random);
+        return _placement.Sample(request.Height, request.Width, _boxes[request.Index], random, request.Scale);
     }
 
     /// <inheritdoc />

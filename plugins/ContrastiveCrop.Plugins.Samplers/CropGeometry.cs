@@ -1,3 +1,5 @@
+using ContrastiveCrop.Contracts;
+
 namespace ContrastiveCrop.Plugins.Samplers;
 
 /// <summary>
@@ -44,6 +46,13 @@ public static class CropGeometry
         if (inRatio > range.RatioMax) return (height, (int)Math.Round(height * range.RatioMax));
         return (height, width);
     }
+
+    /// <summary>
+    /// <paramref name="range"/> with its area range replaced by <paramref name="scale"/> when a view asks
+    /// for its own (<see cref="CropRequest.Scale"/>, multi-crop's small views); the ratio range is kept.
+    /// </summary>
+    public static ScaleRatio WithScale(ScaleRatio range, CropScale? scale) =>
+        scale is { } s ? range with { ScaleMin = s.Min, ScaleMax = s.Max } : range;
 
     /// <summary>A draw from U[<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static double Uniform(Random random, double low, double high) => low + (high - low) * random.NextDouble();

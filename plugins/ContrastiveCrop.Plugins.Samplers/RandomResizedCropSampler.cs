@@ -9,7 +9,7 @@ public sealed class RandomResizedCropSampler(RandomResizedCropOptions options) :
     /// <inheritdoc />
     public CropBox Sample(in CropRequest request, Random random)
     {
-        if (!CropGeometry.TrySampleSize(request.Height, request.Width, options.Range, random, out int h, out int w))
+        if (!CropGeometry.TrySampleSize(request.Height, request.Width, CropGeometry.WithScale(options.Range, request.Scale), random, out int h, out int w))
             return new CropBox((request.Height - h) / 2, (request.Width - w) / 2, h, w);
         // torch.randint(0, H - h + 1) draws from [0, H - h].
         int top = random.Next(0, request.Height - h + 1);

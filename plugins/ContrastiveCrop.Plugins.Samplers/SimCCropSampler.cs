@@ -13,5 +13,5 @@ public sealed class SimCCropSampler(SimCCropOptions options) : ICropSampler
     private readonly NormalizedBox _box = options.FixedBox;
 
     /// <inheritdoc />
-    public CropBox Sample(in CropRequest request, Random random) => _placement.Sample(request.Height, request.Width, _box, random);
+    public CropBox Sample(in CropRequest request, Random random) => _placement.Sample(request.Height, request.Width, _box, random, request.Scale);
 }

@@ -22,6 +22,8 @@ namespace ContrastiveCrop.Engine.Training;
 /// <param name="reference">A RandomResizedCrop with the same scale and ratio, for the crop-pair sheet; null to leave it out.</param>
 public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler? reference = null) : ITrainingHook
 {
+    private readonly EvalFeaturePass pass = new(batchSize, fallbackSize);
+
     /// <summary>The metrics stage of box updates in <c>metrics.jsonl</c>.</summary>
     public const string MetricsStage = "contrastive-crop/update";
 
@@ -37,17 +39,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         if (state.Sampler is not ILocalizingCropSampler sampler || !sampler.ShouldUpdateAfterEpoch(state.CompletedEpochs, state.TotalEpochs))
             return;
         var clock = Stopwatch.StartNew();
-        WithEvalBackbone(state.Backbone, () =>
-        {
-            for (int start = 0; start < state.Data.Count; start += batchSize)
-            {
-                var indices = Enumerable.Range(start, Math.Min(batchSize, state.Data.Count - start)).ToArray();
-                using var scope = NewDisposeScope();
-                var (maps, size) = FeatureMaps(state, indices);
-                sampler.UpdateFromFeatureMaps(indices, maps, size, size);
-                state.Run.Cancellation.ThrowIfCancellationRequested();
-            }
-        });
+        pass.ForAllImages(state, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
         double updateSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -83,30 +75,6 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         return values;
     }
 
-    /// <summary>The backbone's last feature maps for images <paramref name="indices"/>, and the input side used.</summary>
-    private (Tensor Maps, int Size) FeatureMaps(TrainingState state, int[] indices)
-    {
-        var images = indices.Select(i => state.Data.Get(i).Image).ToList();
-        int size = images.All(i => i.Height == i.Width && i.Height == images[0].Height) ? images[0].Height : fallbackSize;
-        var input = ImageBatch.FromWholeImages(images, size, state.Run.InputNormalization).to(state.Run.Device);
-        return (state.Backbone.FeatureMap(input), size);
-    }
-
-    private static void WithEvalBackbone(IBackbone backbone, Action work)
-    {
-        bool training = backbone.Network.training;
-        backbone.Network.eval();
-        try
-        {
-            using var _ = no_grad();
-            work();
-        }
-        finally
-        {
-            backbone.Network.train(training);
-        }
-    }
-
     private void WriteDiagnostics(TrainingState state, ILocalizingCropSampler sampler)
     {
         var folder = Path.Combine(state.Run.RunDirectory, "diagnostics");
@@ -115,10 +83,10 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         var samples = SampleIndices(state.Data.Count, HeatmapSheet.Samples);
         float[] heat = [];
         int size = 0;
-        WithEvalBackbone(state.Backbone, () =>
+        EvalFeaturePass.WithEvalBackbone(state.Backbone, () =>
         {
             using var scope = NewDisposeScope();
-            var (maps, side) = FeatureMaps(state, samples);
+            var (maps, side) = pass.FeatureMaps(state, samples);
             using var heatmaps = HeatmapBox.Heatmaps(maps, side, side);
             heat = heatmaps.data<float>().ToArray();
             size = side;

@@ -31,8 +31,12 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     /// </summary>
     public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, string? resumeFrom = null)
     {
-        var allHooks = hooks ?? [];
-        var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, run.InputNormalization);
+        var neighbours = NeighbourTableFor(method, data.Count);
+        var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, run.InputNormalization, neighbours);
+        // The neighbour update runs first, so the epoch's table is in place before other hooks (and a checkpoint) see the epoch end.
+        IReadOnlyList<ITrainingHook> allHooks = neighbours is null
+            ? hooks ?? []
+            : [new NeighbourTableHook(neighbours, ((INeighbourCropMethod)method).NeighbourWarmupEpochs, new EvalFeaturePass(options.BatchSize, options.ImageSize)), .. hooks ?? []];
         if (loader.BatchesPerEpoch == 0)
             throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         var length = TrainingLength.From(options, loader.BatchesPerEpoch);
@@ -41,6 +45,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         method.Module.train();
         using var optimizer = new SgdOptimizer(OptimizerFactory.Groups(method, options), options.Momentum);
         var stateful = StatefulPlugins(sampler, method);
+        if (neighbours is not null) stateful["neighbours"] = neighbours;
         string checkpointPath = Path.Combine(run.Directory.CheckpointDirectory, LastCheckpoint);
 
         int startEpoch = 0;
@@ -171,6 +176,18 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         var summary = $"epoch {epoch + 1}/{length.TotalEpochs}  loss {e.MeanLoss:F4}  lr {schedule.At(step - 1):G3}  {imagesPerSecond:F0} img/s";
         run.Log(summary);
         reporter?.EpochEnded(summary);
+    }
+
+    /// <summary>The neighbour table of a method with KNN multi-crop (K > 0), else null.</summary>
+    private static NeighbourTable? NeighbourTableFor(ISiameseMethod method, int imageCount)
+    {
+        if (method is not INeighbourCropMethod { NeighbourCount: > 0 } knn) return null;
+        if (knn.NeighbourCount >= imageCount)
+            throw new ArgumentException(
+                $"pretrain.method asks for {knn.NeighbourCount} neighbours per image, but the data set has only {imageCount} images; lower the method's K.");
+        if (knn.NeighbourWarmupEpochs < 1)
+            throw new ArgumentException($"pretrain.method's neighbour warm-up must be at least 1 epoch (the first table needs a trained encoder); got {knn.NeighbourWarmupEpochs}.");
+        return new NeighbourTable(imageCount, knn.NeighbourCount);
     }
 
     private static Dictionary<string, IStatefulPlugin> StatefulPlugins(ICropSampler sampler, ISiameseMethod method)

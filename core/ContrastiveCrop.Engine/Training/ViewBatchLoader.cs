@@ -11,6 +11,9 @@ namespace ContrastiveCrop.Engine.Training;
 /// augmentation pipeline its <see cref="ViewSpec"/> names.
 /// </summary>
 /// <remarks>
+/// Views marked <see cref="ViewSpec.FromNeighbour"/> are crops of the image's nearest neighbours once
+/// the <see cref="NeighbourTable"/> is ready (the j-th such view uses neighbour j mod K), and crops of
+/// the image itself before. Views with their own <see cref="ViewSpec.Scale"/> pass it to the sampler.
 /// Memory is bounded: at most <c>prefetch</c> finished batches wait in the channel, plus the one
 /// being built and the one being trained on. Images of a batch are augmented in parallel; each
 /// view's randomness comes from (seed, epoch, index, view) only, so batches do not depend on the
@@ -22,6 +25,9 @@ public sealed class ViewBatchLoader
     private readonly ICropSampler sampler;
     private readonly AugmentationPipeline[] pipelines;
     private readonly int[] sizes;
+    private readonly CropScale?[] scales;
+    private readonly int[] neighbourRanks;
+    private readonly NeighbourTable? neighbours;
     private readonly int batchSize;
     private readonly long seed;
     private readonly Normalization norm;
@@ -34,13 +40,20 @@ public sealed class ViewBatchLoader
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="seed">The run's seed.</param>
     /// <param name="norm">Normalisation applied last.</param>
-    public ViewBatchLoader(IImageDataset data, ICropSampler sampler, IReadOnlyList<ViewSpec> views, int defaultSize, int batchSize, long seed, Normalization norm)
+    /// <param name="neighbours">The neighbour table of KNN multi-crop, or null when no view comes from a neighbour.</param>
+    public ViewBatchLoader(IImageDataset data, ICropSampler sampler, IReadOnlyList<ViewSpec> views, int defaultSize, int batchSize, long seed, Normalization norm,
+                           NeighbourTable? neighbours = null)
     {
         if (views.Count == 0) throw new ArgumentException("The method declares no views.");
         this.data = data;
         this.sampler = sampler;
         pipelines = views.Select(v => AugmentationPipelines.Get(v.Pipeline)).ToArray();
         sizes = views.Select(v => v.Size ?? defaultSize).ToArray();
+        scales = views.Select(v => v.Scale).ToArray();
+        int fromNeighbour = 0;
+        // −1: a crop of the image itself; else the neighbour rank the view uses once the table is ready.
+        neighbourRanks = views.Select(v => v.FromNeighbour && neighbours is not null ? fromNeighbour++ % neighbours.NeighbourCount : -1).ToArray();
+        this.neighbours = neighbours;
         this.batchSize = batchSize;
         this.seed = seed;
         this.norm = norm;
@@ -102,21 +115,27 @@ public sealed class ViewBatchLoader
         await producer;
     }
 
-    /// <summary>Builds one batch; deterministic in (seed, epoch, index, view).</summary>
+    /// <summary>
+    /// Builds one batch; deterministic in (seed, epoch, index, view) and, for neighbour views, the
+    /// neighbour table (a neighbour view's randomness is still keyed by the image it belongs to).
+    /// </summary>
     public ViewBatch Build(int[] indices, int epoch)
     {
         var views = sizes.Select(s => new float[indices.Length * 3 * s * s]).ToArray();
+        bool useNeighbours = neighbours is { IsReady: true };
         Parallel.For(0, indices.Length, i =>
         {
-            var image = data.Get(indices[i]).Image;
+            var own = data.Get(indices[i]).Image;
             for (int v = 0; v < views.Length; v++)
             {
+                int source = useNeighbours && neighbourRanks[v] >= 0 ? neighbours!.Neighbour(indices[i], neighbourRanks[v]) : indices[i];
+                var image = source == indices[i] ? own : data.Get(source).Image;
                 var random = new Random(DeterministicSeed.Combine(seed, epoch, indices[i], v));
-                var crop = sampler.Sample(new CropRequest(indices[i], v, image.Height, image.Width), random);
+                var crop = sampler.Sample(new CropRequest(source, v, image.Height, image.Width) { Scale = scales[v] }, random);
                 if (crop.Top < 0 || crop.Left < 0 || crop.Height < 1 || crop.Width < 1 ||
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)
                     throw new InvalidOperationException(
-                        $"The crop sampler returned {crop} for a {image.Height}×{image.Width} image (index {indices[i]}); crops must lie inside the image.");
+                        $"The crop sampler returned {crop} for a {image.Height}×{image.Width} image (index {source}); crops must lie inside the image.");
                 int stride = 3 * sizes[v] * sizes[v];
                 pipelines[v].Write(image, crop, sizes[v], random, norm, views[v].AsSpan(i * stride, stride));
             }

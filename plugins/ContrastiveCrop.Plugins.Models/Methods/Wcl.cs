@@ -9,8 +9,15 @@ namespace ContrastiveCrop.Plugins.Methods;
 /// classes by the connected components of its 1-nearest-neighbour graph and trains with a
 /// supervised contrastive loss whose labels come from the other view. Loss = sum of both.
 /// </summary>
-[Plugin("wcl", Description = "WCL: NT-Xent plus a supervised contrastive term on weak labels from the batch's 1-NN graph (swapped views).")]
-public sealed class Wcl : SiameseMethodBase
+/// <remarks>
+/// Optional multi-crop (paper §3.4): <see cref="WclOptions.SmallCrops"/> low-resolution views after the
+/// two large ones, each a positive of its image: loss += β·L_cNCE + γ·L_cswap (<see cref="MultiCropLoss"/>).
+/// With KNN multi-crop the small views are declared <see cref="ViewSpec.FromNeighbour"/>, so after the
+/// warm-up the host fills them with crops of the image's nearest neighbours: more, and more varied,
+/// positives per weak label.
+/// </remarks>
+[Plugin("wcl", Description = "WCL: NT-Xent plus a supervised contrastive term on weak labels from the batch's 1-NN graph (swapped views); optional (KNN) multi-crop.")]
+public sealed class Wcl : SiameseMethodBase, INeighbourCropMethod
 {
     private readonly Sequential instanceHead;
     private readonly Sequential graphHead;
@@ -18,7 +25,7 @@ public sealed class Wcl : SiameseMethodBase
 
     /// <summary>Builds both heads on <paramref name="backbone"/>.</summary>
     public Wcl(WclOptions options, IBackbone backbone)
-        : base(nameof(Wcl), backbone, [new ViewSpec(options.Pipeline, options.ImageSize), new ViewSpec(options.Pipeline, options.ImageSize)])
+        : base(nameof(Wcl), backbone, ViewsOf(options))
     {
         OptionChecks.ThrowIfInvalid(options);
         this.options = options;
@@ -27,6 +34,12 @@ public sealed class Wcl : SiameseMethodBase
         instanceHead = AddTrainable("head1", CreateHead(hidden, options.ProjectionDim, 2, hiddenBatchNorm: true));
         graphHead = AddTrainable("head2", CreateHead(hidden, options.ProjectionDim, 2, hiddenBatchNorm: true));
     }
+
+    /// <inheritdoc />
+    public int NeighbourCount => options.KnnNeighbours;
+
+    /// <inheritdoc />
+    public int NeighbourWarmupEpochs => options.KnnWarmupEpochs;
 
     /// <inheritdoc />
     public override MethodStepOutput ComputeLoss(IReadOnlyList<Tensor> views, TrainingProgress progress)
@@ -39,8 +52,30 @@ public sealed class Wcl : SiameseMethodBase
         var h = nn.functional.normalize(graphHead.call(features), dim: 1);
         var (z1, z2) = (z.narrow(0, 0, n), z.narrow(0, n, n));
         var (h1, h2) = (h.narrow(0, 0, n), h.narrow(0, n, n));
+        var labels1 = NearestNeighbourComponents.SameComponentMask(h1);
+        var labels2 = NearestNeighbourComponents.SameComponentMask(h2);
         var loss = NtXentLoss.Compute(z1, z2, options.Temperature)
-                   + WeakSupConLoss.Swapped(h1, h2, options.Temperature) * options.GraphWeight;
+                   + WeakSupConLoss.Swapped(h1, h2, labels1, labels2, options.Temperature) * options.GraphWeight;
+        if (options.SmallCrops > 0)
+        {
+            // The small views share one resolution, so one forward pass (its own BatchNorm statistics, as in SwAV).
+            var small = Backbone.Network.call(cat(views.Skip(2).ToArray(), 0));
+            var zs = nn.functional.normalize(instanceHead.call(small), dim: 1);
+            var hs = nn.functional.normalize(graphHead.call(small), dim: 1);
+            var own = MultiCropLoss.OwnImagePositives(n, options.SmallCrops, z.dtype, z.device);
+            var weak = MultiCropLoss.SwappedWeakPositives(labels1, labels2, options.SmallCrops);
+            loss = loss + MultiCropLoss.Compute(zs, z, own, options.Temperature) * options.SmallCropWeight
+                        + MultiCropLoss.Compute(hs, h, weak, options.Temperature) * options.SmallCropGraphWeight;
+        }
         return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Two large views, then the small ones with their own crop scale (from neighbours with KNN multi-crop).</summary>
+    private static IReadOnlyList<ViewSpec> ViewsOf(WclOptions options)
+    {
+        var large = new ViewSpec(options.Pipeline, options.ImageSize);
+        var scale = options.SmallCropScale is [var min, var max] ? new CropScale(min, max) : (CropScale?)null;
+        var small = new ViewSpec(options.Pipeline, options.SmallImageSize) { Scale = scale, FromNeighbour = options.KnnNeighbours > 0 };
+        return [large, large, .. Enumerable.Repeat(small, Math.Max(0, options.SmallCrops))];
     }
 }

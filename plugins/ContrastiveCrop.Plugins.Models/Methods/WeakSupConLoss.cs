@@ -30,9 +30,16 @@ public static class WeakSupConLoss
     public static Tensor Swapped(Tensor features1, Tensor features2, double temperature)
     {
         using var scope = NewDisposeScope();
-        var mask1 = NearestNeighbourComponents.SameComponentMask(features1);
-        var mask2 = NearestNeighbourComponents.SameComponentMask(features2);
-        var loss = (Compute(features1, mask2, temperature) + Compute(features2, mask1, temperature)) / 2;
+        var loss = Swapped(features1, features2, NearestNeighbourComponents.SameComponentMask(features1),
+                           NearestNeighbourComponents.SameComponentMask(features2), temperature);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The swapped form with each view's same-label masks (<see cref="NearestNeighbourComponents.SameComponentMask"/>) given.</summary>
+    public static Tensor Swapped(Tensor features1, Tensor features2, Tensor labels1, Tensor labels2, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        var loss = (Compute(features1, labels2, temperature) + Compute(features2, labels1, temperature)) / 2;
         return loss.MoveToOuterDisposeScope();
     }
 }

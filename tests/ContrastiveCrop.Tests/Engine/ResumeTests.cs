@@ -17,7 +17,7 @@ namespace ContrastiveCrop.Tests.Engine;
 /// </summary>
 public class ResumeTests
 {
-    private static readonly PretrainOptions Options = new()
+    internal static readonly PretrainOptions Options = new()
     {
         Epochs = 3, BatchSize = 8, Lr = 0.05, WarmupEpochs = 1, ImageSize = 16, CheckpointEvery = 1, LogEvery = 1,
         ExcludeNormAndBiasFromWeightDecay = true, ClipGradNorm = 5,
@@ -76,16 +76,20 @@ public class ResumeTests
         }
     }
 
-    private sealed record Outcome(List<double> Losses, float SamplerState);
+    internal sealed record Outcome(List<double> Losses, float SamplerState);
 
-    private static RunContext NewRun()
+    internal static RunContext NewRun()
     {
         var directory = RunDirectory.Create(TestFolders.NewTemp("resume"), "resume", DateTime.UtcNow);
         return new RunContext(directory, CPU, 5, _ => { }, CancellationToken.None);
     }
 
-    private static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null,
-        ILocalizingCropSampler? localizing = null)
+    /// <summary>
+    /// Trains on 48 generated 16-pixel images from a fresh initialisation (<paramref name="seedForInit"/>),
+    /// optionally cancelled after an epoch or resumed; <paramref name="createMethod"/> replaces the default MoCo.
+    /// </summary>
+    internal static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null,
+        ILocalizingCropSampler? localizing = null, Func<IBackbone, ISiameseMethod>? createMethod = null)
     {
         using var cancel = new CancellationTokenSource();
         var baseRun = context ?? NewRun();
@@ -93,7 +97,8 @@ public class ResumeTests
         baseRun.Dispose();
         manual_seed(seedForInit);
         var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: 0.0625, SmallDataStem: true));
-        using var method = new MoCo(new MoCoOptions(ProjectionDim: 8, QueueSize: 16, Momentum: 0.9), backbone);
+        var method = (createMethod ?? (b => new MoCo(new MoCoOptions(ProjectionDim: 8, QueueSize: 16, Momentum: 0.9), b)))(backbone);
+        using var module = method.Module;
         var counting = new CountingSampler();
         ICropSampler sampler = localizing ?? (ICropSampler)counting;
         var reporter = new LossRecorder();

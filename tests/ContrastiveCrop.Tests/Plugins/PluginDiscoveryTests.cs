@@ -113,6 +113,37 @@ public sealed class PluginDiscoveryTests
     }
 
     [Test]
+    public void A_sampler_built_against_contracts_1_0_loads_and_samples_under_the_current_minor_version()
+    {
+        // Contracts 1.0 as a plugin saw them: CropRequest without Scale, no neighbour views.
+        var folder = TestFolders.NewTemp("contracts-v1.0");
+        var contracts10 = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts", """
+            namespace ContrastiveCrop.Contracts
+            {
+                public sealed class PluginAttribute : System.Attribute { public PluginAttribute(string name) => Name = name; public string Name { get; } }
+                public readonly record struct CropRequest(int Index, int View, int Height, int Width);
+                public readonly record struct CropBox(int Top, int Left, int Height, int Width);
+                public interface ICropSampler { CropBox Sample(in CropRequest request, System.Random random); }
+            }
+            """, [], version: "1.0.0.0");
+        PluginCompiler.Compile(Path.Combine(folder, "plugins", "Old"), "OldPlugin", """
+            using ContrastiveCrop.Contracts;
+            [Plugin("top-left-quarter")]
+            public sealed class TopLeftQuarter : ICropSampler
+            {
+                public CropBox Sample(in CropRequest request, System.Random random) => new(0, 0, request.Height / 2, request.Width / 2);
+            }
+            """, [contracts10]);
+
+        var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
+        var sampler = Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: top-left-quarter\n"), "sampler");
+
+        Assert.That(ContractsVersion.Text, Is.EqualTo("1.1"));
+        Assert.That(catalog.Problems, Is.Empty);
+        Assert.That(sampler.Sample(new CropRequest(0, 2, 40, 20) { Scale = new CropScale(0.05, 0.14) }, new Random(1)), Is.EqualTo(new CropBox(0, 0, 20, 10)));
+    }
+
+    [Test]
     public void A_plugin_that_throws_while_constructing_is_named_with_its_message()
     {
         var folder = TestFolders.NewTemp("throws");
