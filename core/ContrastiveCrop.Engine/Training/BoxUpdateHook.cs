@@ -14,7 +14,7 @@ namespace ContrastiveCrop.Engine.Training;
 /// is timed and logged with the box statistics (and the IoU with the true boxes when the data set
 /// has them), and leaves diagnostics under <c>diagnostics/</c> in the run folder.
 /// </summary>
-/// <param name="batchSize">Images per inference batch.</param>
+/// <param name="batchSize">Images per inference batch; see <see cref="InferenceBatchSize"/>.</param>
 /// <param name="fallbackSize">
 /// Input side used when a batch's images are not all square and of one size (ImageNet-style data:
 /// resized to the training size, 224 in the official code); otherwise images go in at native size.
@@ -24,6 +24,14 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
 {
     /// <summary>The metrics stage of box updates in <c>metrics.jsonl</c>.</summary>
     public const string MetricsStage = "contrastive-crop/update";
+
+    /// <summary>
+    /// The inference batch for a training batch of <paramref name="trainingBatchSize"/>: four times as
+    /// many images. Without gradients only a couple of layers' activations of one view are alive at
+    /// a time, far less than a training step keeps for the backward pass of two views, and larger
+    /// batches amortise the per-operation overhead that dominates small networks on the CPU.
+    /// </summary>
+    public static int InferenceBatchSize(int trainingBatchSize) => 4 * trainingBatchSize;
 
     /// <inheritdoc />
     public void OnTrainingStart(TrainingState state)
@@ -37,17 +45,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         if (state.Sampler is not ILocalizingCropSampler sampler || !sampler.ShouldUpdateAfterEpoch(state.CompletedEpochs, state.TotalEpochs))
             return;
         var clock = Stopwatch.StartNew();
-        WithEvalBackbone(state.Backbone, () =>
-        {
-            for (int start = 0; start < state.Data.Count; start += batchSize)
-            {
-                var indices = Enumerable.Range(start, Math.Min(batchSize, state.Data.Count - start)).ToArray();
-                using var scope = NewDisposeScope();
-                var (maps, size) = FeatureMaps(state, indices);
-                sampler.UpdateFromFeatureMaps(indices, maps, size, size);
-                state.Run.Cancellation.ThrowIfCancellationRequested();
-            }
-        });
+        UpdateBoxes(state.Data, state.Backbone, sampler, state.Run.Device, state.Run.Cancellation);
         double updateSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -60,6 +58,25 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         state.Run.Log($"Box update after epoch {state.CompletedEpochs}: {state.Data.Count} images in {updateSeconds:F1} s; " +
                       $"mean box area {values["mean_box_area"]:F3}" +
                       (values.TryGetValue("mean_iou", out var iou) ? $", mean IoU with true boxes {iou:F3}" : "") + ".");
+    }
+
+    /// <summary>
+    /// One update pass: the backbone in eval mode without gradients over every un-augmented image of
+    /// <paramref name="data"/>, its last feature maps handed to <paramref name="sampler"/> batch by batch.
+    /// </summary>
+    public void UpdateBoxes(IImageDataset data, IBackbone backbone, ILocalizingCropSampler sampler, Device device, CancellationToken cancellation)
+    {
+        WithEvalBackbone(backbone, () =>
+        {
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
+                using var scope = NewDisposeScope();
+                var (maps, size) = FeatureMaps(data, backbone, device, indices);
+                sampler.UpdateFromFeatureMaps(indices, maps, size, size);
+                cancellation.ThrowIfCancellationRequested();
+            }
+        });
     }
 
     /// <summary>
@@ -84,12 +101,12 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
     }
 
     /// <summary>The backbone's last feature maps for images <paramref name="indices"/>, and the input side used.</summary>
-    private (Tensor Maps, int Size) FeatureMaps(TrainingState state, int[] indices)
+    private (Tensor Maps, int Size) FeatureMaps(IImageDataset data, IBackbone backbone, Device device, int[] indices)
     {
-        var images = indices.Select(i => state.Data.Get(i).Image).ToList();
+        var images = indices.Select(i => data.Get(i).Image).ToList();
         int size = images.All(i => i.Height == i.Width && i.Height == images[0].Height) ? images[0].Height : fallbackSize;
-        var input = ImageBatch.FromWholeImages(images, size, Normalization.ImageNet).to(state.Run.Device);
-        return (state.Backbone.FeatureMap(input), size);
+        var input = ImageBatch.FromWholeImages(images, size, Normalization.ImageNet).to(device);
+        return (backbone.FeatureMap(input), size);
     }
 
     private static void WithEvalBackbone(IBackbone backbone, Action work)
@@ -98,7 +115,8 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         backbone.Network.eval();
         try
         {
-            using var _ = no_grad();
+            // Inference mode, not just no_grad: no version counters or autograd metadata on any tensor.
+            using var _ = inference_mode();
             work();
         }
         finally
@@ -118,7 +136,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         WithEvalBackbone(state.Backbone, () =>
         {
             using var scope = NewDisposeScope();
-            var (maps, side) = FeatureMaps(state, samples);
+            var (maps, side) = FeatureMaps(state.Data, state.Backbone, state.Run.Device, samples);
             using var heatmaps = HeatmapBox.Heatmaps(maps, side, side);
             heat = heatmaps.data<float>().ToArray();
             size = side;
