@@ -88,7 +88,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             var pretrain = plan.Recipe.Pretrain!;
             var hooks = new List<ITrainingHook>();
             if (sampler is ILocalizingCropSampler)
-                hooks.Add(new BoxUpdateHook(BoxUpdateHook.InferenceBatchSize(pretrain.BatchSize), pretrain.ImageSize, ComparisonSampler.RandomResizedCrop(factory, pretrain.Sampler, run)));
+                hooks.Add(new BoxUpdateHook(pretrain.BatchSize, pretrain.ImageSize, ComparisonSampler.RandomResizedCrop(factory, pretrain.Sampler, run)));
             if (plan.Monitor is { } monitor)
                 hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, pretrain.Monitor!.Every, dataSource));
             var result = new PretrainingEngine(pretrain, run, hooks, reporter).Train(train, sampler, method, backbone, resumeFrom);
