@@ -50,7 +50,7 @@ internal static class BoxUpdateBench
         // Ready inputs and feature maps, for the parts measured alone.
         var inputs = Batches(inferenceBatch).Select(Input).ToArray();
         Tensor[] maps;
-        using (inference_mode())
+        using (no_grad())
         {
             backbone.eval();
             maps = inputs.Select(backbone.FeatureMap).ToArray();
@@ -61,7 +61,7 @@ internal static class BoxUpdateBench
         void Eval(Action work)
         {
             backbone.eval();
-            using (inference_mode()) work();
+            using (no_grad()) work();
             backbone.train();
         }
         var passes = new (string Name, Action Work)[]
@@ -72,7 +72,7 @@ internal static class BoxUpdateBench
                 features.Dispose();
                 labels.Dispose();
             }),
-            ($"box update pass (BoxUpdateHook.UpdateBoxes: batch {inferenceBatch}, inference_mode, row/column maxima)", () =>
+            ($"box update pass (BoxUpdateHook.UpdateBoxes: batch {inferenceBatch}, no_grad, row/column maxima)", () =>
                 hook.UpdateBoxes(data, backbone, sampler, CPU, CancellationToken.None)),
             ($"box update pass as before (batch {batch}, no_grad, whole heatmaps to managed)", () =>
             {
