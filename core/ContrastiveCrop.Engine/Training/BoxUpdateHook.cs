@@ -16,7 +16,7 @@ namespace ContrastiveCrop.Engine.Training;
 /// </summary>
 /// <param name="batchSize">
 /// Images per inference batch. The training batch is a good choice on the CPU: `ccrop-bench boxes`
-/// measured batches of 64–256 alike and 512 about 1.7× slower (cache misses), see BENCHMARKS.md.
+/// measured batches of 64–256 alike and 512 over 2.5× slower (cache misses), see BENCHMARKS.md.
 /// </param>
 /// <param name="fallbackSize">
 /// Input side used when a batch's images are not all square and of one size (ImageNet-style data:
