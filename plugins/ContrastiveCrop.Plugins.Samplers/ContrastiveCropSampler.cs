@@ -68,16 +68,26 @@ public sealed class ContrastiveCropSampler : ILocalizingCropSampler
     {
         if (featureMaps.shape[0] != indices.Length)
             throw new ArgumentException($"{indices.Length} indices were given for {featureMaps.shape[0]} feature maps.");
-        using var heatmaps = HeatmapBox.Heatmaps(featureMaps, inputHeight, inputWidth);
-        var heat = heatmaps.data<float>().ToArray();
-        int plane = inputHeight * inputWidth;
         var targets = indices.ToArray();
         foreach (int index in targets)
             if ((uint)index >= (uint)_boxes.Length)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"contrastive-crop has boxes for {_boxes.Length} images (call Initialize first); got index {index}.");
         var rule = _options.Rule;
-        Parallel.For(0, targets.Length, i =>
-            _boxes[targets[i]] = HeatmapBox.Locate(heat.AsSpan(i * plane, plane), inputHeight, inputWidth, rule));
+        if (HeatmapBox.NeedsWholeHeatmap(rule))
+        {
+            using var heatmaps = HeatmapBox.Heatmaps(featureMaps, inputHeight, inputWidth);
+            var heat = heatmaps.data<float>().ToArray();
+            int plane = inputHeight * inputWidth;
+            Parallel.For(0, targets.Length, i =>
+                _boxes[targets[i]] = HeatmapBox.Locate(heat.AsSpan(i * plane, plane), inputHeight, inputWidth, rule));
+        }
+        else
+        {
+            // Fixed and target-area thresholds need only each heatmap's row and column maxima, which the tensor library reduces in batch.
+            var (rowMax, columnMax) = HeatmapBox.Maxima(featureMaps, inputHeight, inputWidth);
+            for (int i = 0; i < targets.Length; i++)
+                _boxes[targets[i]] = HeatmapBox.Locate(rowMax.AsSpan(i * inputHeight, inputHeight), columnMax.AsSpan(i * inputWidth, inputWidth), rule);
+        }
         _localized = true;
     }
 

@@ -14,7 +14,10 @@ namespace ContrastiveCrop.Engine.Training;
 /// is timed and logged with the box statistics (and the IoU with the true boxes when the data set
 /// has them), and leaves diagnostics under <c>diagnostics/</c> in the run folder.
 /// </summary>
-/// <param name="batchSize">Images per inference batch.</param>
+/// <param name="batchSize">
+/// Images per inference batch. The training batch is a good choice on the CPU: `ccrop-bench boxes`
+/// measured batches of 64–256 alike and 512 over 2.5× slower (cache misses), see BENCHMARKS.md.
+/// </param>
 /// <param name="fallbackSize">
 /// Input side used when a batch's images are not all square and of one size (ImageNet-style data:
 /// resized to the training size, 224 in the official code); otherwise images go in at native size.
@@ -39,7 +42,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         if (state.Sampler is not ILocalizingCropSampler sampler || !sampler.ShouldUpdateAfterEpoch(state.CompletedEpochs, state.TotalEpochs))
             return;
         var clock = Stopwatch.StartNew();
-        pass.ForAllImages(state, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
+        UpdateBoxes(state.Data, state.Backbone, sampler, state.Run);
         double updateSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
@@ -53,6 +56,13 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
                       $"mean box area {values["mean_box_area"]:F3}" +
                       (values.TryGetValue("mean_iou", out var iou) ? $", mean IoU with true boxes {iou:F3}" : "") + ".");
     }
+
+    /// <summary>
+    /// One update pass: the backbone in eval mode without gradients over every un-augmented image of
+    /// <paramref name="data"/>, its last feature maps handed to <paramref name="sampler"/> batch by batch.
+    /// </summary>
+    public void UpdateBoxes(IImageDataset data, IBackbone backbone, ILocalizingCropSampler sampler, IRunContext run) =>
+        pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
 
     /// <summary>
     /// Box statistics: mean area and its 10/50/90th percentiles; with true boxes, the mean IoU of the
@@ -86,7 +96,7 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         EvalFeaturePass.WithEvalBackbone(state.Backbone, () =>
         {
             using var scope = NewDisposeScope();
-            var (maps, side) = pass.FeatureMaps(state, samples);
+            var (maps, side) = pass.FeatureMaps(state.Data, state.Backbone, state.Run, samples);
             using var heatmaps = HeatmapBox.Heatmaps(maps, side, side);
             heat = heatmaps.data<float>().ToArray();
             size = side;

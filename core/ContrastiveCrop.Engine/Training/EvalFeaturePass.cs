@@ -21,29 +21,33 @@ public sealed class EvalFeaturePass(int batchSize, int fallbackSize)
     /// data set), their last feature maps and the input side, inside one eval/no-grad section and a
     /// dispose scope per batch.
     /// </summary>
-    public void ForAllImages(TrainingState state, Action<int[], Tensor, int> consume) =>
-        WithEvalBackbone(state.Backbone, () =>
+    public void ForAllImages(IImageDataset data, IBackbone backbone, IRunContext run, Action<int[], Tensor, int> consume) =>
+        WithEvalBackbone(backbone, () =>
         {
-            for (int start = 0; start < state.Data.Count; start += batchSize)
+            for (int start = 0; start < data.Count; start += batchSize)
             {
-                var indices = Enumerable.Range(start, Math.Min(batchSize, state.Data.Count - start)).ToArray();
+                var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
                 using var scope = NewDisposeScope();
-                var (maps, size) = FeatureMaps(state, indices);
+                var (maps, size) = FeatureMaps(data, backbone, run, indices);
                 consume(indices, maps, size);
-                state.Run.Cancellation.ThrowIfCancellationRequested();
+                run.Cancellation.ThrowIfCancellationRequested();
             }
         });
 
     /// <summary>The backbone's last feature maps for images <paramref name="indices"/>, and the input side used (call inside <see cref="WithEvalBackbone"/>).</summary>
-    public (Tensor Maps, int Size) FeatureMaps(TrainingState state, int[] indices)
+    public (Tensor Maps, int Size) FeatureMaps(IImageDataset data, IBackbone backbone, IRunContext run, int[] indices)
     {
-        var images = indices.Select(i => state.Data.Get(i).Image).ToList();
+        var images = indices.Select(i => data.Get(i).Image).ToList();
         int size = images.All(i => i.Height == i.Width && i.Height == images[0].Height) ? images[0].Height : fallbackSize;
-        var input = ImageBatch.FromWholeImages(images, size, state.Run.InputNormalization).to(state.Run.Device);
-        return (state.Backbone.FeatureMap(input), size);
+        var input = ImageBatch.FromWholeImages(images, size, run.InputNormalization).to(run.Device);
+        return (backbone.FeatureMap(input), size);
     }
 
-    /// <summary>Runs <paramref name="work"/> with <paramref name="backbone"/> in eval mode and gradients off, then restores its mode.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> with <paramref name="backbone"/> in eval mode and gradients off, then restores its mode.
+    /// no_grad, not inference_mode: inference mode measured no faster here, and a run with it
+    /// (TorchSharp 0.107) later failed inside a training-mode BatchNorm (see BENCHMARKS.md).
+    /// </summary>
     public static void WithEvalBackbone(IBackbone backbone, Action work)
     {
         bool training = backbone.Network.training;

@@ -26,7 +26,7 @@ public sealed class NeighbourTableHook(NeighbourTable table, int warmupEpochs, E
         using var scope = NewDisposeScope();
         var features = new List<Tensor>();
         var labels = new int[state.Data.Count];
-        pass.ForAllImages(state, (indices, maps, _) =>
+        pass.ForAllImages(state.Data, state.Backbone, state.Run, (indices, maps, _) =>
         {
             features.Add(state.Backbone.Pool(maps).MoveToOuterDisposeScope());
             foreach (int i in indices) labels[i] = state.Data.Get(i).Label;

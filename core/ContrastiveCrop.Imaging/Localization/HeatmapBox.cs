@@ -25,16 +25,37 @@ public static class HeatmapBox
     /// <remarks>A flat map (max = min) has no hot spot; it becomes all zeros, so no threshold in (0, 1] selects anything.</remarks>
     public static Tensor Heatmaps(Tensor featureMaps, int height, int width)
     {
+        using var scope = NewDisposeScope();
+        return Upsampled(featureMaps, height, width).cpu().contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The per-row and per-column maxima of the <see cref="Heatmaps"/> of <paramref name="featureMaps"/>,
+    /// reduced on the tensors' device: (N · height) row maxima and (N · width) column maxima, image
+    /// by image. They are all a fixed or target-area threshold needs, so only N · (height + width)
+    /// values reach managed memory instead of N · height · width.
+    /// </summary>
+    public static (float[] RowMax, float[] ColumnMax) Maxima(Tensor featureMaps, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        var heat = Upsampled(featureMaps, height, width);
+        return (heat.amax([2]).cpu().contiguous().data<float>().ToArray(), heat.amax([1]).cpu().contiguous().data<float>().ToArray());
+    }
+
+    /// <summary>True when <paramref name="rule"/> needs the whole heatmap (Otsu's histogram), not only its row and column maxima.</summary>
+    public static bool NeedsWholeHeatmap(BoxThreshold rule) => rule.Mode == ThresholdMode.Otsu;
+
+    /// <summary>(N, height, width) heatmaps on the feature maps' device.</summary>
+    private static Tensor Upsampled(Tensor featureMaps, int height, int width)
+    {
         if (featureMaps.dim() != 4)
             throw new ArgumentException($"Feature maps must be (N, C, h, w); got shape [{string.Join(", ", featureMaps.shape)}].");
-        using var scope = NewDisposeScope();
         long n = featureMaps.shape[0], h = featureMaps.shape[2], w = featureMaps.shape[3];
         var summed = featureMaps.detach().to_type(ScalarType.Float32).sum(1).view(n, h * w);
         var min = summed.amin([1], keepdim: true);
         var range = summed.amax([1], keepdim: true) - min;
         var normalised = ((summed - min) / range.clamp_min(1e-12)).view(n, 1, h, w);
-        var upsampled = nn.functional.interpolate(normalised, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-        return upsampled.view(n, height, width).cpu().contiguous().MoveToOuterDisposeScope();
+        return nn.functional.interpolate(normalised, [height, width], mode: InterpolationMode.Bilinear, align_corners: false).view(n, height, width);
     }
 
     /// <summary>
@@ -60,15 +81,21 @@ public static class HeatmapBox
                 if (v > columnMax[x]) columnMax[x] = v;
             }
         }
-        float k = rule.Mode switch
-        {
-            ThresholdMode.Fixed => (float)rule.Value,
-            ThresholdMode.Otsu => OtsuThreshold.Of(heat),
-            ThresholdMode.TargetArea => ThresholdForArea(rowMax, columnMax, rule.Value),
-            _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Mode, "unknown threshold mode"),
-        };
-        return Closure(rowMax, columnMax, k);
+        return NeedsWholeHeatmap(rule) ? Closure(rowMax, columnMax, OtsuThreshold.Of(heat)) : Locate(rowMax, columnMax, rule);
     }
+
+    /// <summary>
+    /// The box of one heatmap from its per-row and per-column maxima (see <see cref="Maxima"/>) under a
+    /// rule that needs no more (<see cref="NeedsWholeHeatmap"/> is false): the same box as
+    /// <see cref="Locate(ReadOnlySpan{float}, int, int, BoxThreshold)"/> on the whole heatmap.
+    /// </summary>
+    public static NormalizedBox Locate(ReadOnlySpan<float> rowMax, ReadOnlySpan<float> columnMax, BoxThreshold rule) => rule.Mode switch
+    {
+        ThresholdMode.Fixed => Closure(rowMax, columnMax, (float)rule.Value),
+        ThresholdMode.TargetArea => Closure(rowMax, columnMax, ThresholdForArea(rowMax, columnMax, rule.Value)),
+        ThresholdMode.Otsu => throw new ArgumentException("Otsu's threshold needs the whole heatmap, not only its row and column maxima.", nameof(rule)),
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Mode, "unknown threshold mode"),
+    };
 
     /// <summary>
     /// The rectangular closure of the positions whose value exceeds <paramref name="k"/>, from the
@@ -95,9 +122,9 @@ public static class HeatmapBox
     /// image. The closure only shrinks as the threshold rises, and changes only at values of the
     /// row/column maxima, so a binary search over those values finds it.
     /// </summary>
-    private static float ThresholdForArea(float[] rowMax, float[] columnMax, double targetArea)
+    private static float ThresholdForArea(ReadOnlySpan<float> rowMax, ReadOnlySpan<float> columnMax, double targetArea)
     {
-        var values = rowMax.Concat(columnMax).Distinct().Order().ToArray();
+        var values = rowMax.ToArray().Concat(columnMax.ToArray()).Distinct().Order().ToArray();
         int lo = 0, hi = values.Length - 1, best = -1;
         while (lo <= hi)
         {

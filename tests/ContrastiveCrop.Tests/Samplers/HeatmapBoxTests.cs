@@ -90,6 +90,38 @@ public sealed class HeatmapBoxTests
         Assert.That(v.Skip(16), Is.EqualTo(v.Take(16)).Within(1e-5));
     }
 
+    [TestCase(ThresholdMode.Fixed, 0.1)]
+    [TestCase(ThresholdMode.Fixed, 0.5)]
+    [TestCase(ThresholdMode.Fixed, 0.8)]
+    [TestCase(ThresholdMode.TargetArea, 0.3)]
+    [TestCase(ThresholdMode.TargetArea, 0.7)]
+    public void Boxes_from_row_and_column_maxima_equal_boxes_from_whole_heatmaps(ThresholdMode mode, double value)
+    {
+        // The update reduces heatmaps to row/column maxima on the tensors; the box rule only reads
+        // those maxima, and a maximum of the same floats is exact, so the boxes must be identical.
+        manual_seed(11);
+        const int n = 32, height = 20, width = 28; // not square, not a multiple of the 5×7 maps
+        using var maps = (randn([n, 2, 5, 7]) * 3).exp(); // log-normal: a few hot cells, so boxes vary in size
+        var rule = new BoxThreshold(mode, value);
+        using var heat = HeatmapBox.Heatmaps(maps, height, width);
+        var values = heat.data<float>().ToArray();
+        var (rowMax, columnMax) = HeatmapBox.Maxima(maps, height, width);
+        Assert.That(rowMax, Has.Length.EqualTo(n * height));
+        Assert.That(columnMax, Has.Length.EqualTo(n * width));
+        var whole = Enumerable.Range(0, n).Select(i => HeatmapBox.Locate(values.AsSpan(i * height * width, height * width), height, width, rule)).ToList();
+        var fromMaxima = Enumerable.Range(0, n).Select(i => HeatmapBox.Locate(rowMax.AsSpan(i * height, height), columnMax.AsSpan(i * width, width), rule)).ToList();
+        Assert.That(fromMaxima, Is.EqualTo(whole));
+        Assert.That(whole.Distinct().Count(), Is.GreaterThan(n / 4), "the maps should give varied boxes, or the comparison says little");
+    }
+
+    [Test]
+    public void Otsu_cannot_be_computed_from_maxima_alone()
+    {
+        Assert.That(HeatmapBox.NeedsWholeHeatmap(new BoxThreshold(ThresholdMode.Otsu, 0)), Is.True);
+        Assert.That(HeatmapBox.NeedsWholeHeatmap(K01), Is.False);
+        Assert.Throws<ArgumentException>(() => HeatmapBox.Locate(new float[4], new float[4], new BoxThreshold(ThresholdMode.Otsu, 0)));
+    }
+
     [Test]
     public void A_flat_feature_map_gives_zeros_and_so_the_whole_image()
     {
