@@ -14,7 +14,7 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// Iteration-based fine-tuning as detectron2's SimpleTrainer with the MoCo recipe: SGD with
 /// momentum, weight decay on all but batch-norm parameters, linear warm-up then steps; images
 /// drawn in a seeded per-epoch order, each with a random shorter side and flip. Writes the task's
-/// checkpoint (model, momentum buffers, iteration) atomically and resumes from it when the run is resumed.
+/// checkpoint (<see cref="DetectionCheckpoint"/>) and resumes from it when the run is resumed.
 /// </summary>
 internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, string stage)
 {
@@ -118,27 +118,12 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
         return (batch with { Tensor = batch.Tensor.to(device) }, targets);
     }
 
-    private void Save(RcnnC4 model, OptimizerHelper optimizer, int iteration)
-    {
-        var path = CheckpointPath;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Write beside, then rename: a crash mid-save keeps the previous checkpoint whole.
-        model.save(path + ".tmp");
-        optimizer.save_state_dict(path + ".optim.tmp");
-        File.WriteAllText(path + ".iter.tmp", iteration.ToString(CultureInfo.InvariantCulture));
-        File.Move(path + ".tmp", path, overwrite: true);
-        File.Move(path + ".optim.tmp", path + ".optim", overwrite: true);
-        File.Move(path + ".iter.tmp", path + ".iter", overwrite: true);
-    }
+    private void Save(RcnnC4 model, OptimizerHelper optimizer, int iteration) => DetectionCheckpoint.Save(CheckpointPath, iteration, model, optimizer);
 
     private int Resume(RcnnC4 model, OptimizerHelper optimizer)
     {
-        var path = CheckpointPath;
-        if (!File.Exists(path + ".iter") || !File.Exists(path) || !File.Exists(path + ".optim")) return 0;
-        int iteration = int.Parse(File.ReadAllText(path + ".iter"), CultureInfo.InvariantCulture);
-        model.load(path);
-        optimizer.load_state_dict(path + ".optim");
-        run.Log($"{stage}: resuming from '{path}' at iteration {iteration}.");
+        if (DetectionCheckpoint.Load(CheckpointPath, model, optimizer) is not { } iteration) return 0;
+        run.Log($"{stage}: resuming from '{CheckpointPath}' at iteration {iteration}.");
         return iteration;
     }
 }
