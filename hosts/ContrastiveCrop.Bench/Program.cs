@@ -13,6 +13,7 @@ using ContrastiveCrop.Plugins.Samplers;
 // ccrop-bench step <resnet18-small|resnet50> <batch> <size> <steps> <threads>   (model step; bench/torch_step.py is the PyTorch side)
 // ccrop-bench loop <batch> <size> <epochs> <images> <threads> <width>           (whole pretraining loop vs model step, memory per epoch)
 // ccrop-bench sampler [pairs]                                                   (cost per crop pair, contrastive-crop vs random-resized-crop)
+// ccrop-bench detection <recipe> [iterations] [warmup] [threads]               (R-CNN C4 stages of a recipe: it/s, test img/s, per-stage times)
 //
 // Two-view MoCo v2 augmented samples per second, ours (ViewBatchLoader) and torchvision's
 // (bench/torchvision_data.py, DataLoader with as many workers as we have threads) on the same data:
@@ -36,10 +37,16 @@ if (args.Length is 1 or 2 && args[0] == "sampler")
     SamplerBench.Run(args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
     return 0;
 }
+if (args.Length is >= 2 and <= 5 && args[0] == "detection")
+{
+    int At(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    return DetectionBench.Run(args[1], At(2, 20), At(3, 3), At(4, 0));
+}
 if (args.Length == 0 || args[0] != "data")
 {
     Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH] | parity [PYTHON]\n" +
-                            "       | step <resnet18-small|resnet50> <batch> <size> <steps> <threads> | loop <batch> <size> <epochs> <images> <threads> <width> | sampler [pairs]");
+                            "       | step <resnet18-small|resnet50> <batch> <size> <steps> <threads> | loop <batch> <size> <epochs> <images> <threads> <width> | sampler [pairs]\n" +
+                            "       | detection <recipe> [iterations] [warmup] [threads]");
     return 2;
 }
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;

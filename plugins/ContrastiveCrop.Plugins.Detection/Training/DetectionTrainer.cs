@@ -45,7 +45,7 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
             using var scope = NewDisposeScope();
             double lr = options.LearningRateAt(iteration);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            var (images, targets) = LoadBatch(records, iteration, model.Architecture.Masks, device);
+            var (images, targets) = StageTimes.Measure(timer, "data", () => LoadBatch(records, iteration, model.Architecture.Masks, device));
             var generator = new Generator((ulong)DeterministicSeed.Combine(run.Seed, iteration, 11));
             var losses = model.Losses(images, targets, generator);
             var total = losses.Values.Aggregate((a, b) => a + b);
@@ -54,15 +54,17 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
                 throw new InvalidOperationException($"Detection training diverged at iteration {iteration + 1} (loss {totalValue}); " +
                                                     $"the last good checkpoint is '{CheckpointPath}'. Lower lr or raise warmup_iters.");
             optimizer.zero_grad();
-            if (timer is null) total.backward();
-            else timer.Measure("backward", () => { total.backward(); return 0; });
-            using (no_grad())
+            StageTimes.Measure(timer, "backward", () => { total.backward(); return 0; });
+            StageTimes.Measure(timer, "step", () =>
             {
-                // SGD's weight decay (grad += λ·w), skipped for batch-norm parameters.
-                foreach (var p in decayed)
-                    p.grad?.add_(p, alpha: options.WeightDecay);
-            }
-            optimizer.step();
+                using (no_grad())
+                {
+                    // SGD's weight decay (grad += λ·w), skipped for batch-norm parameters.
+                    foreach (var p in decayed)
+                        p.grad?.add_(p, alpha: options.WeightDecay);
+                }
+                return optimizer.step();
+            });
             foreach (var (k, v) in losses) window[k] = window.GetValueOrDefault(k) + v.item<float>();
             window["total_loss"] = window.GetValueOrDefault("total_loss") + totalValue;
             windowCount++;
