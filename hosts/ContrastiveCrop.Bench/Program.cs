@@ -14,6 +14,7 @@ using ContrastiveCrop.Plugins.Samplers;
 // ccrop-bench loop <batch> <size> <epochs> <images> <threads> <width>           (whole pretraining loop vs model step, memory per epoch)
 // ccrop-bench sampler [pairs]                                                   (cost per crop pair, contrastive-crop vs random-resized-crop)
 // ccrop-bench boxes [images] [size] [width] [batch] [rounds] [threads]          (ContrastiveCrop box update vs plain inference, and its parts)
+// ccrop-bench detection <recipe> [iterations] [warmup] [threads]               (R-CNN C4 stages of a recipe: it/s, test img/s, per-stage times)
 //
 // Two-view MoCo v2 augmented samples per second, ours (ViewBatchLoader) and torchvision's
 // (bench/torchvision_data.py, DataLoader with as many workers as we have threads) on the same data:
@@ -45,11 +46,17 @@ if (args.Length is >= 1 and <= 7 && args[0] == "boxes")
         int.Parse(At(5, "5"), CultureInfo.InvariantCulture), int.Parse(At(6, "0"), CultureInfo.InvariantCulture));
     return 0;
 }
+if (args.Length is >= 2 and <= 5 && args[0] == "detection")
+{
+    int At(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+    return DetectionBench.Run(args[1], At(2, 20), At(3, 3), At(4, 0));
+}
 if (args.Length == 0 || args[0] != "data")
 {
     Console.Error.WriteLine("usage: ccrop-bench data [--work DIR] [--small N] [--large N] [--batch B] [--python PATH] | parity [PYTHON]\n" +
                             "       | step <resnet18-small|resnet50> <batch> <size> <steps> <threads> | loop <batch> <size> <epochs> <images> <threads> <width> | sampler [pairs]\n" +
-                            "       | boxes [images] [size] [width] [batch] [rounds] [threads]");
+                            "       | boxes [images] [size] [width] [batch] [rounds] [threads]\n" +
+                            "       | detection <recipe> [iterations] [warmup] [threads]");
     return 2;
 }
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;

@@ -34,18 +34,10 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
-        var (train, test) = ReadSplits();
+        var (train, test) = _options.ReadSplits();
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
             throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
-        var architecture = new RcnnArchitecture(_options.Depth, _options.WidthMultiplier, train.Classes.Count, _masks)
-        {
-            Rpn = new RpnSettings
-            {
-                PreNmsTopKTrain = _options.PreNmsTopkTrain, PostNmsTopKTrain = _options.PostNmsTopkTrain,
-                PreNmsTopKTest = _options.PreNmsTopkTest, PostNmsTopKTest = _options.PostNmsTopkTest,
-            },
-            RoiHeads = new RoiHeadSettings { BatchSizePerImage = _options.RoiBatchSize, DetectionsPerImage = _options.DetectionsPerImage },
-        };
+        var architecture = _options.Architecture(train.Classes.Count, _masks);
         TorchSharp.torch.manual_seed(run.Seed);
         using var model = new RcnnC4(architecture);
         if (_options.Init == "backbone")
@@ -70,19 +62,11 @@ public abstract class RcnnC4Task : IDownstreamTask
         timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
         run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
-        // The results table names stages by plugin; this row tells a pretrained-init stage from a random-init one.
+        // The results table labels repeated stages by their init too; this row keeps it machine-readable.
         metrics["pretrained_init"] = _options.Init == "backbone" ? 1 : 0;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
         return new DownstreamResult(metrics);
-    }
-
-    private (DetectionSplit Train, DetectionSplit Test) ReadSplits()
-    {
-        if (_options.Format == "coco")
-            return (DetectionSplit.FromCoco(_options.TrainJson, _options.TrainImages), DetectionSplit.FromCoco(_options.TestJson, _options.TestImages));
-        var classes = _options.Classes.Count > 0 ? _options.Classes : VocDevkit.StandardClasses;
-        return (DetectionSplit.FromVoc(_options.Devkit, _options.TrainSets, classes), DetectionSplit.FromVoc(_options.Devkit, [_options.TestSet], classes));
     }
 }

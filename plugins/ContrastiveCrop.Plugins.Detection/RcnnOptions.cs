@@ -1,4 +1,7 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Detection.Formats;
+using ContrastiveCrop.Plugins.Detection.Data;
+using ContrastiveCrop.Plugins.Detection.Modeling;
 
 namespace ContrastiveCrop.Plugins.Detection;
 
@@ -118,5 +121,25 @@ public sealed record RcnnOptions : IValidatableOptions
             factor = WarmupFactor * (1 - alpha) + alpha;
         }
         return Lr * factor * Math.Pow(Gamma, Steps.Count(s => s <= iteration));
+    }
+
+    /// <summary>The model these options describe for <paramref name="numClasses"/> classes (masks for Mask R-CNN).</summary>
+    internal RcnnArchitecture Architecture(int numClasses, bool masks) => new(Depth, WidthMultiplier, numClasses, masks)
+    {
+        Rpn = new RpnSettings
+        {
+            PreNmsTopKTrain = PreNmsTopkTrain, PostNmsTopKTrain = PostNmsTopkTrain,
+            PreNmsTopKTest = PreNmsTopkTest, PostNmsTopKTest = PostNmsTopkTest,
+        },
+        RoiHeads = new RoiHeadSettings { BatchSizePerImage = RoiBatchSize, DetectionsPerImage = DetectionsPerImage },
+    };
+
+    /// <summary>The training and test splits these options name (VOC devkit sets or COCO files).</summary>
+    internal (DetectionSplit Train, DetectionSplit Test) ReadSplits()
+    {
+        if (Format == "coco")
+            return (DetectionSplit.FromCoco(TrainJson, TrainImages), DetectionSplit.FromCoco(TestJson, TestImages));
+        var classes = Classes.Count > 0 ? Classes : VocDevkit.StandardClasses;
+        return (DetectionSplit.FromVoc(Devkit, TrainSets, classes), DetectionSplit.FromVoc(Devkit, [TestSet], classes));
     }
 }

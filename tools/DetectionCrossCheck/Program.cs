@@ -8,6 +8,12 @@ using static TorchSharp.torch;
 // Evidence tool (see BENCHMARKS.md):
 //   DetectionCrossCheck instances.json results.json → "bbox s0 … s11" and "segm s0 … s11" at 12 decimals.
 //   DetectionCrossCheck roialign-bench → forward and forward+backward time of C4-sized RoIAlign.
+//   DetectionCrossCheck blocks DIR SEED → inputs and our outputs of box coder, matcher, NMS, RoIAlign for blocks_crosscheck.py.
+if (args.Length == 3 && args[0] == "blocks")
+{
+    BuildingBlocks.Write(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
 if (args.Length == 1 && args[0] == "roialign-bench")
 {
     // C4 at 800 × 1333: res4 map 1024 × 50 × 84; 512 sampled ROIs per image; 14 × 14 output.

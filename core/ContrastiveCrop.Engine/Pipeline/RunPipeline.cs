@@ -99,15 +99,17 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
                 ["images_per_second"] = result.ImagesPerSecond,
             }));
         }
-        foreach (var stage in plan.Evaluate)
+        var labels = StageLabels.For(plan.Evaluate.Select((stage, i) => (stage.Descriptor.Name, (RecipeMapping)plan.Recipe.Evaluate[i])).ToList());
+        for (int i = 0; i < plan.Evaluate.Count; i++)
         {
+            var stage = plan.Evaluate[i];
             if (backbone is null)
                 throw new InvalidOperationException($"{stage.KeyPath}: downstream stages need a backbone; add a pretrain section or from_checkpoint.");
             var task = Create<IDownstreamTask>(stage, run);
-            run.Log($"Running {stage.KeyPath}: {stage.Descriptor.Name}.");
+            run.Log($"Running {stage.KeyPath}: {labels[i]}.");
             var result = task.Run(new DownstreamContext(backbone, run, dataSource, checkpoint));
-            run.LogMetrics(stage.Descriptor.Name, 0, result.Metrics);
-            results.Add((stage.Descriptor.Name, result.Metrics));
+            run.LogMetrics(labels[i], 0, result.Metrics);
+            results.Add((labels[i], result.Metrics));
         }
         return results;
     }

@@ -9,13 +9,11 @@ namespace ContrastiveCrop.Plugins.Detection.Data;
 /// <summary>
 /// detectron2's ResizeShortestEdge (+ RandomFlip in training) and its batching: the shorter side
 /// becomes the chosen size unless the longer side would exceed the maximum; pixels are
-/// normalised with torchvision's RGB mean/std (×255) and padded with zeros to the batch's size.
+/// normalised with the run's statistics (the ones the backbone was pretrained with; ImageNet's by
+/// default) and padded with zeros to the batch's size.
 /// </summary>
 internal static class DetectionTransform
 {
-    private static readonly float[] Mean = [123.675f, 116.28f, 103.53f];
-    private static readonly float[] Std = [58.395f, 57.12f, 57.375f];
-
     /// <summary>detectron2's output size: scale = size / short side, capped so the long side ≤ max; rounded half up.</summary>
     public static (int Height, int Width) ResizedSize(int height, int width, int shortSide, int maxSize)
     {
@@ -25,7 +23,7 @@ internal static class DetectionTransform
     }
 
     /// <summary>Decodes, resizes (bilinear) and normalises one image to (3, h, w).</summary>
-    public static Tensor LoadImage(DetectionRecord record, int height, int width, bool flip)
+    public static Tensor LoadImage(DetectionRecord record, int height, int width, bool flip, Normalization normalization)
     {
         RgbImage image;
         try { image = ImageCodec.Decode(record.Path); }
@@ -39,7 +37,8 @@ internal static class DetectionTransform
             x = nn.functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
         x = x.squeeze(0);
         if (flip) x = x.flip(2);
-        x = (x - tensor(Mean).view(3, 1, 1)) / tensor(Std).view(3, 1, 1);
+        // Pixels stay in 0–255 (detectron2's convention), so the statistics of [0, 1] values scale by 255.
+        x = (x - tensor(normalization.Mean.Select(m => m * 255f).ToArray()).view(3, 1, 1)) / tensor(normalization.Std.Select(s => s * 255f).ToArray()).view(3, 1, 1);
         return x.MoveToOuterDisposeScope();
     }
 

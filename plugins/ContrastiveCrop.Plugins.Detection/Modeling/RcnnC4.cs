@@ -47,8 +47,12 @@ internal sealed class RcnnC4 : nn.Module
     /// <summary>What this model was built from.</summary>
     public RcnnArchitecture Architecture { get; }
 
-    /// <summary>Optional per-stage timer (backbone, rpn, roi_heads).</summary>
-    public StageTimes? Timer { get; set; }
+    /// <summary>Optional per-stage timer (backbone, rpn, roi_heads and their losses).</summary>
+    public StageTimes? Timer
+    {
+        get => proposal_generator.Timer;
+        set => (proposal_generator.Timer, roi_heads.Timer) = (value, value);
+    }
 
     /// <summary>Training losses of a batch: loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg (+ loss_mask).</summary>
     public Dictionary<string, Tensor> Losses(ImageList images, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
@@ -77,5 +81,5 @@ internal sealed class RcnnC4 : nn.Module
         return detections;
     }
 
-    private T Time<T>(string stage, Func<T> work) => Timer is null ? work() : Timer.Measure(stage, work);
+    private T Time<T>(string stage, Func<T> work) => StageTimes.Measure(Timer, stage, work);
 }

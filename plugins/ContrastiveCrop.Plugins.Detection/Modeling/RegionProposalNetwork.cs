@@ -19,6 +19,9 @@ internal sealed class RegionProposalNetwork : nn.Module
     private readonly BalancedSampler _sampler;
     private readonly RpnSettings _settings;
 
+    /// <summary>Optional timer of the loss part (<c>rpn_loss</c>).</summary>
+    public StageTimes? Timer { get; set; }
+
     public RegionProposalNetwork(long channels, RpnSettings settings) : base(nameof(RegionProposalNetwork))
     {
         _settings = settings;
@@ -53,7 +56,7 @@ internal sealed class RegionProposalNetwork : nn.Module
         var losses = new Dictionary<string, Tensor>();
         if (targets is not null)
         {
-            var (cls, loc) = Losses(logits, deltas, anchors, targets, generator);
+            var (cls, loc) = StageTimes.Measure(Timer, "rpn_loss", () => Losses(logits, deltas, anchors, targets, generator));
             losses["loss_rpn_cls"] = cls.MoveToOuterDisposeScope();
             losses["loss_rpn_loc"] = loc.MoveToOuterDisposeScope();
         }

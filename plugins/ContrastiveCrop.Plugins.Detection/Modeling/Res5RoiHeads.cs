@@ -48,29 +48,42 @@ internal sealed class Res5RoiHeads : nn.Module
     public Dictionary<string, Tensor> Losses(Tensor features, IReadOnlyList<Tensor> proposals, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var sampled = Enumerable.Range(0, proposals.Count).Select(i => Sample(proposals[i], targets[i], generator)).ToList();
+        var sampled = StageTimes.Measure(Timer, "roi_loss", () => Enumerable.Range(0, proposals.Count).Select(i => Sample(proposals[i], targets[i], generator)).ToList());
         var rois = Rois(sampled.Select(s => s.Boxes).ToList());
         var boxFeatures = res5.call(_pooler.Forward(features, rois));
         var (scores, deltas) = box_predictor.call(boxFeatures.mean([2, 3]));
-
         var classes = cat(sampled.Select(s => s.Classes).ToList());
+        var foreground = classes.lt(NumClasses).nonzero().flatten();
+        var losses = StageTimes.Measure(Timer, "roi_loss", () => BoxLosses(scores, deltas, classes, foreground, sampled));
+        if (mask_head is not null)
+        {
+            // No foreground ROI: a zero that keeps the graph connected.
+            var maskLogits = foreground.shape[0] == 0 ? null : mask_head.call(boxFeatures.index_select(0, foreground));
+            losses["loss_mask"] = maskLogits is null ? boxFeatures.sum() * 0
+                : StageTimes.Measure(Timer, "roi_loss", () => MaskLoss(maskLogits, classes.index_select(0, foreground), sampled, targets));
+        }
+        foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
+        return losses;
+    }
+
+    /// <summary>Optional timer of the loss part (<c>roi_loss</c>: proposal sampling, targets and loss formulas).</summary>
+    public StageTimes? Timer { get; set; }
+
+    /// <summary>Cross-entropy over all sampled ROIs and class-specific L1 (smooth-L1 with β = 0) on the foreground ones, divided by all sampled ROIs.</summary>
+    private Dictionary<string, Tensor> BoxLosses(Tensor scores, Tensor deltas, Tensor classes, Tensor foreground, IReadOnlyList<SampledRois> sampled)
+    {
         var proposalBoxes = cat(sampled.Select(s => s.Boxes).ToList());
         var gtBoxes = cat(sampled.Select(s => s.MatchedBoxes).ToList());
-        var losses = new Dictionary<string, Tensor> { ["loss_cls"] = nn.functional.cross_entropy(scores, classes) };
-
-        // Class-specific L1 (smooth-L1 with β = 0) on foreground ROIs, summed and divided by all sampled ROIs.
-        var foreground = classes.lt(NumClasses).nonzero().flatten();
         long r = classes.shape[0];
         var fgClasses = classes.index_select(0, foreground);
         var predicted = deltas.view(r, NumClasses, 4).index_select(0, foreground)
             .gather(1, fgClasses.view(-1, 1, 1).expand(-1, 1, 4)).squeeze(1);
         var targetDeltas = _coder.Encode(proposalBoxes.index_select(0, foreground), gtBoxes.index_select(0, foreground));
-        losses["loss_box_reg"] = nn.functional.l1_loss(predicted, targetDeltas, reduction: nn.Reduction.Sum) / Math.Max(r, 1);
-
-        if (mask_head is not null)
-            losses["loss_mask"] = MaskLoss(boxFeatures, foreground, fgClasses, sampled, targets);
-        foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
-        return losses;
+        return new Dictionary<string, Tensor>
+        {
+            ["loss_cls"] = nn.functional.cross_entropy(scores, classes),
+            ["loss_box_reg"] = nn.functional.l1_loss(predicted, targetDeltas, reduction: nn.Reduction.Sum) / Math.Max(r, 1),
+        };
     }
 
     /// <summary>Detections of each image from its proposals, in the coordinates of the network input.</summary>
@@ -126,10 +139,8 @@ internal sealed class Res5RoiHeads : nn.Module
         return chosen.sigmoid();
     }
 
-    private Tensor MaskLoss(Tensor boxFeatures, Tensor foreground, Tensor fgClasses, IReadOnlyList<SampledRois> sampled, IReadOnlyList<InstanceTargets> targets)
+    private Tensor MaskLoss(Tensor logits, Tensor fgClasses, IReadOnlyList<SampledRois> sampled, IReadOnlyList<InstanceTargets> targets)
     {
-        if (foreground.shape[0] == 0) return boxFeatures.sum() * 0; // keeps the graph connected
-        var logits = mask_head!.call(boxFeatures.index_select(0, foreground));
         int m = (int)logits.shape[2];
         var chosen = logits.gather(1, fgClasses.view(-1, 1, 1, 1).expand(-1, 1, m, m)).squeeze(1);
         var maskTargets = new List<Tensor>();

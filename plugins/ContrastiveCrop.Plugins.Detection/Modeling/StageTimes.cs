@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace ContrastiveCrop.Plugins.Detection.Modeling;
 
-/// <summary>Accumulated wall time per model stage (backbone, rpn, roi_heads, loss/backward), for benchmarks and logs.</summary>
+/// <summary>
+/// Accumulated wall time per stage, for benchmarks and logs: <c>data</c>, <c>backbone</c>, <c>rpn</c>,
+/// <c>roi_heads</c>, <c>backward</c>, <c>step</c> (weight decay + SGD update); <c>rpn_loss</c> and
+/// <c>roi_loss</c> (target assignment, sampling and loss formulas) are parts of <c>rpn</c> and <c>roi_heads</c>.
+/// </summary>
 internal sealed class StageTimes
 {
     private readonly Dictionary<string, double> _seconds = [];
@@ -18,6 +22,9 @@ internal sealed class StageTimes
         _seconds[stage] = _seconds.GetValueOrDefault(stage) + watch.Elapsed.TotalSeconds;
         return result;
     }
+
+    /// <summary>Runs <paramref name="work"/>, timed as <paramref name="stage"/> when there is a <paramref name="timer"/>.</summary>
+    public static T Measure<T>(StageTimes? timer, string stage, Func<T> work) => timer is null ? work() : timer.Measure(stage, work);
 
     /// <summary>Forgets everything measured.</summary>
     public void Clear() => _seconds.Clear();

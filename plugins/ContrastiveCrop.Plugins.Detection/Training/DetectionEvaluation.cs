@@ -31,7 +31,7 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
             run.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var (h, w) = DetectionTransform.ResizedSize(record.Height, record.Width, options.MinSizeTest, options.MaxSizeTest);
-            var image = DetectionTransform.LoadImage(record, h, w, flip: false);
+            var image = DetectionTransform.LoadImage(record, h, w, flip: false, run.InputNormalization);
             var batch = DetectionTransform.Batch([image]);
             var detections = model.Infer(batch with { Tensor = batch.Tensor.to(run.Device) })[0];
             // TorchSharp cannot read the elements of an empty tensor; an image without detections adds nothing.

@@ -14,7 +14,7 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// Iteration-based fine-tuning as detectron2's SimpleTrainer with the MoCo recipe: SGD with
 /// momentum, weight decay on all but batch-norm parameters, linear warm-up then steps; images
 /// drawn in a seeded per-epoch order, each with a random shorter side and flip. Writes the task's
-/// checkpoint (model, momentum buffers, iteration) atomically and resumes from it when the run is resumed.
+/// checkpoint (<see cref="DetectionCheckpoint"/>) and resumes from it when the run is resumed.
 /// </summary>
 internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, string stage)
 {
@@ -45,7 +45,7 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
             using var scope = NewDisposeScope();
             double lr = options.LearningRateAt(iteration);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            var (images, targets) = LoadBatch(records, iteration, model.Architecture.Masks, device);
+            var (images, targets) = StageTimes.Measure(timer, "data", () => LoadBatch(records, iteration, model.Architecture.Masks, device));
             var generator = new Generator((ulong)DeterministicSeed.Combine(run.Seed, iteration, 11));
             var losses = model.Losses(images, targets, generator);
             var total = losses.Values.Aggregate((a, b) => a + b);
@@ -54,15 +54,17 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
                 throw new InvalidOperationException($"Detection training diverged at iteration {iteration + 1} (loss {totalValue}); " +
                                                     $"the last good checkpoint is '{CheckpointPath}'. Lower lr or raise warmup_iters.");
             optimizer.zero_grad();
-            if (timer is null) total.backward();
-            else timer.Measure("backward", () => { total.backward(); return 0; });
-            using (no_grad())
+            StageTimes.Measure(timer, "backward", () => { total.backward(); return 0; });
+            StageTimes.Measure(timer, "step", () =>
             {
-                // SGD's weight decay (grad += λ·w), skipped for batch-norm parameters.
-                foreach (var p in decayed)
-                    p.grad?.add_(p, alpha: options.WeightDecay);
-            }
-            optimizer.step();
+                using (no_grad())
+                {
+                    // SGD's weight decay (grad += λ·w), skipped for batch-norm parameters.
+                    foreach (var p in decayed)
+                        p.grad?.add_(p, alpha: options.WeightDecay);
+                }
+                return optimizer.step();
+            });
             foreach (var (k, v) in losses) window[k] = window.GetValueOrDefault(k) + v.item<float>();
             window["total_loss"] = window.GetValueOrDefault("total_loss") + totalValue;
             windowCount++;
@@ -110,7 +112,7 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
             int shortSide = options.MinSizeTrain[random.Next(options.MinSizeTrain.Count)];
             bool flip = options.Flip && random.NextDouble() < 0.5;
             var (h, w) = DetectionTransform.ResizedSize(record.Height, record.Width, shortSide, options.MaxSizeTrain);
-            images.Add(DetectionTransform.LoadImage(record, h, w, flip));
+            images.Add(DetectionTransform.LoadImage(record, h, w, flip, run.InputNormalization));
             var t = DetectionTransform.Targets(record, h, w, flip, masks);
             targets.Add(t with { Boxes = t.Boxes.to(device), Classes = t.Classes.to(device) });
         }
@@ -118,27 +120,12 @@ internal sealed class DetectionTrainer(RcnnOptions options, IRunContext run, str
         return (batch with { Tensor = batch.Tensor.to(device) }, targets);
     }
 
-    private void Save(RcnnC4 model, OptimizerHelper optimizer, int iteration)
-    {
-        var path = CheckpointPath;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Write beside, then rename: a crash mid-save keeps the previous checkpoint whole.
-        model.save(path + ".tmp");
-        optimizer.save_state_dict(path + ".optim.tmp");
-        File.WriteAllText(path + ".iter.tmp", iteration.ToString(CultureInfo.InvariantCulture));
-        File.Move(path + ".tmp", path, overwrite: true);
-        File.Move(path + ".optim.tmp", path + ".optim", overwrite: true);
-        File.Move(path + ".iter.tmp", path + ".iter", overwrite: true);
-    }
+    private void Save(RcnnC4 model, OptimizerHelper optimizer, int iteration) => DetectionCheckpoint.Save(CheckpointPath, iteration, model, optimizer);
 
     private int Resume(RcnnC4 model, OptimizerHelper optimizer)
     {
-        var path = CheckpointPath;
-        if (!File.Exists(path + ".iter") || !File.Exists(path) || !File.Exists(path + ".optim")) return 0;
-        int iteration = int.Parse(File.ReadAllText(path + ".iter"), CultureInfo.InvariantCulture);
-        model.load(path);
-        optimizer.load_state_dict(path + ".optim");
-        run.Log($"{stage}: resuming from '{path}' at iteration {iteration}.");
+        if (DetectionCheckpoint.Load(CheckpointPath, model, optimizer) is not { } iteration) return 0;
+        run.Log($"{stage}: resuming from '{CheckpointPath}' at iteration {iteration}.");
         return iteration;
     }
 }

@@ -12,7 +12,7 @@ namespace ContrastiveCrop.Tests.Cli;
 [TestFixture]
 public sealed class ShippedRecipeTests
 {
-    private static string Configs
+    internal static string Configs
     {
         get
         {
