@@ -8,7 +8,9 @@ namespace ContrastiveCrop.Data;
 
 /// <summary>
 /// Writes a small detection data set: 1–3 tinted shapes (the first <see cref="Settings.Classes"/> of
-/// <see cref="Clutter.ShapeNames"/>) pasted on textured clutter, in both standard layouts over the
+/// <see cref="Clutter.ShapeNames"/>) or Fashion-MNIST items (the first classes of
+/// <see cref="FashionMnistFiles.ClassNames"/>; trainval from its train split, test from its test split)
+/// pasted on textured clutter, in both standard layouts over the
 /// same JPEG files: a VOCdevkit (<c>VOCdevkit/VOC2007/{JPEGImages, Annotations, ImageSets/Main/{trainval,test}.txt}</c>)
 /// and COCO instances files (<c>annotations/instances_{trainval,test}.json</c>, with boxes, areas and
 /// uncompressed-RLE masks; <c>file_name</c> relative to the JPEGImages folder).
@@ -20,8 +22,9 @@ public static class DetectionSetGenerator
     /// <param name="TestCount">test images.</param>
     /// <param name="ImageSize">Side of the square images.</param>
     /// <param name="Seed">Same seed, same bytes.</param>
-    /// <param name="Classes">How many shape classes (1..10).</param>
-    public sealed record Settings(int TrainCount, int TestCount, int ImageSize, int Seed, int Classes = 3);
+    /// <param name="Classes">How many object classes (1..10).</param>
+    /// <param name="FashionMnistRoot">Folder of the Fashion-MNIST IDX files to paste items from, or null for shapes.</param>
+    public sealed record Settings(int TrainCount, int TestCount, int ImageSize, int Seed, int Classes = 3, string? FashionMnistRoot = null);
 
     /// <summary>The VOC year folder written.</summary>
     public const string Year = "2007";
@@ -32,19 +35,24 @@ public static class DetectionSetGenerator
         if (settings.ImageSize < 32) throw new ArgumentException($"--size must be at least 32 pixels, got {settings.ImageSize}.");
         if (settings.TrainCount < 1 || settings.TestCount < 1) throw new ArgumentException("--count must be at least 1 (train and test).");
         if (settings.Classes is < 1 or > 10) throw new ArgumentException($"--classes must be between 1 and 10, got {settings.Classes}.");
-        var classes = Clutter.ShapeNames.Take(settings.Classes).ToList();
+        var classes = settings.FashionMnistRoot is null
+            ? Clutter.ShapeNames.Take(settings.Classes).ToList()
+            : FashionMnistItems.ClassNames(settings.Classes);
         var year = Path.Combine(output, "VOCdevkit", "VOC" + Year);
         foreach (var folder in new[] { "JPEGImages", "Annotations", Path.Combine("ImageSets", "Main") })
             Directory.CreateDirectory(Path.Combine(year, folder));
         Directory.CreateDirectory(Path.Combine(output, "annotations"));
         foreach (var (split, count, splitId) in new[] { ("trainval", settings.TrainCount, 0), ("test", settings.TestCount, 1) })
         {
+            var items = settings.FashionMnistRoot is { } root
+                ? FashionMnistItems.Load(root, split == "trainval" ? "train" : "test", settings.Classes)
+                : null;
             var scenes = new Scene[count];
             Parallel.For(0, count, i =>
             {
                 var random = new Random(DeterministicSeed.Combine(settings.Seed, splitId + 7, i));
                 var id = $"{split}_{i:D5}";
-                scenes[i] = Render(id, settings, random);
+                scenes[i] = Render(id, settings, items, random);
                 File.WriteAllBytes(Path.Combine(year, "JPEGImages", id + ".jpg"), ImageCodec.EncodeJpeg(scenes[i].Image, 95));
                 File.WriteAllText(Path.Combine(year, "Annotations", id + ".xml"), VocXml(scenes[i], classes));
             });
@@ -59,7 +67,7 @@ public static class DetectionSetGenerator
 
     private sealed record Scene(string Id, RgbImage Image, IReadOnlyList<Placed> Objects);
 
-    private static Scene Render(string id, Settings settings, Random random)
+    private static Scene Render(string id, Settings settings, FashionMnistItems? items, Random random)
     {
         int size = settings.ImageSize;
         var pixels = new byte[size * size * 3];
@@ -74,19 +82,9 @@ public static class DetectionSetGenerator
             int label = random.Next(settings.Classes);
             var tint = Clutter.SaturatedColour(random);
             var mask = new byte[size * size];
-            var shading = Clutter.ShapeShading(label, side);
-            int minY = size, minX = size, maxY = -1, maxX = -1;
-            for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++)
-            {
-                double shade = shading[y * side + x];
-                if (shade == 0) continue;
-                int py = top + y, px = left + x, o = (py * size + px) * 3;
-                for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(Math.Round(tint[c] * shade), 0, 255);
-                mask[py * size + px] = 1;
-                minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
-                minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
-            }
+            var (minY, minX, maxY, maxX) = items is null
+                ? PasteShape(pixels, size, top, left, side, label, tint, mask)
+                : FashionMnistItems.Paste(pixels, size, top, left, side, items.OfClass(label, side, random), tint, mask);
             // Later objects cover earlier ones: remove covered pixels from the earlier masks.
             foreach (var earlier in objects)
                 for (int p = 0; p < mask.Length; p++)
@@ -94,6 +92,25 @@ public static class DetectionSetGenerator
             if (maxY >= 0) objects.Add(new Placed(label, minX, minY, maxX + 1, maxY + 1, mask));
         }
         return new Scene(id, new RgbImage(size, size, pixels), objects);
+    }
+
+    /// <summary>Paints shape <paramref name="label"/> opaquely, shaded, and marks it in <paramref name="mask"/>; returns its tight box (maxY = −1 when empty).</summary>
+    private static (int MinY, int MinX, int MaxY, int MaxX) PasteShape(byte[] pixels, int size, int top, int left, int side, int label, double[] tint, byte[] mask)
+    {
+        var shading = Clutter.ShapeShading(label, side);
+        int minY = size, minX = size, maxY = -1, maxX = -1;
+        for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++)
+        {
+            double shade = shading[y * side + x];
+            if (shade == 0) continue;
+            int py = top + y, px = left + x, o = (py * size + px) * 3;
+            for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(Math.Round(tint[c] * shade), 0, 255);
+            mask[py * size + px] = 1;
+            minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
+            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
+        }
+        return (minY, minX, maxY, maxX);
     }
 
     private static string VocXml(Scene scene, IReadOnlyList<string> classes)

@@ -21,9 +21,6 @@ public static class ObjectsOnClutterGenerator
     /// <param name="MaxScale">Largest object side as a fraction of the image side.</param>
     public sealed record Settings(int TrainCount, int TestCount, int ImageSize, int Seed, string? FashionMnistRoot, double MinScale = 0.2, double MaxScale = 0.6);
 
-    /// <summary>An object to paste: grey intensities (row-major, side × side) and its class.</summary>
-    private sealed record Item(RgbImage Grey, int Label);
-
     /// <summary>Generates into <paramref name="output"/> (created; existing files of the same names are replaced). Returns the class names.</summary>
     public static IReadOnlyList<string> Generate(string output, Settings settings, Action<string>? log = null)
     {
@@ -32,15 +29,11 @@ public static class ObjectsOnClutterGenerator
         if (!(settings.MinScale > 0 && settings.MinScale <= settings.MaxScale && settings.MaxScale <= 1))
             throw new ArgumentException("Object scale must satisfy 0 < min <= max <= 1.");
         IReadOnlyList<string> classes;
-        Func<string, IReadOnlyList<Item>?> items;
+        Func<string, FashionMnistItems?> items;
         if (settings.FashionMnistRoot is { } root)
         {
-            classes = FashionMnistFiles.ClassNames.Select(FolderName).ToList();
-            items = split =>
-            {
-                var (images, labels) = FashionMnistFiles.Locate(root, split);
-                return IdxFile.ReadImages(images, labels).Select(i => new Item(i.Image, i.Label)).ToList();
-            };
+            classes = FashionMnistItems.ClassNames(FashionMnistFiles.ClassNames.Count);
+            items = split => FashionMnistItems.Load(root, split);
             log?.Invoke($"Objects: Fashion-MNIST items from '{root}'.");
         }
         else
@@ -74,7 +67,7 @@ public static class ObjectsOnClutterGenerator
     }
 
     /// <summary>Renders one image: background, then one tinted object; returns it with its label and tight true box.</summary>
-    private static (RgbImage, int, NormalizedBox) Render(Settings settings, IReadOnlyList<Item>? items, Random random)
+    private static (RgbImage, int, NormalizedBox) Render(Settings settings, FashionMnistItems? items, Random random)
     {
         int size = settings.ImageSize;
         var pixels = new byte[size * size * 3];
@@ -83,19 +76,7 @@ public static class ObjectsOnClutterGenerator
         int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
         var tint = Clutter.SaturatedColour(random);
         var (intensity, label) = ObjectMask(items, side, random);
-        int minY = size, minX = size, maxY = -1, maxX = -1;
-        for (int y = 0; y < side; y++)
-        for (int x = 0; x < side; x++)
-        {
-            float v = intensity[y * side + x];
-            if (v <= 0.1f) continue; // background of the item (Fashion-MNIST items sit on black)
-            float alpha = Math.Min(1f, 3 * v), shade = 0.35f + 0.65f * v;
-            int py = top + y, px = left + x, o = (py * size + px) * 3;
-            for (int c = 0; c < 3; c++)
-                pixels[o + c] = (byte)Math.Clamp(Math.Round(pixels[o + c] * (1 - alpha) + tint[c] * shade * alpha), 0, 255);
-            minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
-            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
-        }
+        var (minY, minX, maxY, maxX) = FashionMnistItems.Paste(pixels, size, top, left, side, intensity, tint);
         var box = maxY < 0
             ? new NormalizedBox((float)top / size, (float)left / size, (float)(top + side) / size, (float)(left + side) / size)
             : new NormalizedBox((float)minY / size, (float)minX / size, (float)(maxY + 1) / size, (float)(maxX + 1) / size);
@@ -103,22 +84,10 @@ public static class ObjectsOnClutterGenerator
     }
 
     /// <summary>The object's intensity in [0, 1] over a side × side square, and its class.</summary>
-    private static (float[] Intensity, int Label) ObjectMask(IReadOnlyList<Item>? items, int side, Random random)
+    private static (float[] Intensity, int Label) ObjectMask(FashionMnistItems? items, int side, Random random)
     {
-        if (items is null)
-        {
-            int shape = random.Next(Clutter.ShapeNames.Count);
-            return (Clutter.ShapeShading(shape, side).Select(shade => (float)shade).ToArray(), shape);
-        }
-        var mask = new float[side * side];
-        var item = items[random.Next(items.Count)];
-        bool flip = random.NextDouble() < 0.5;
-        var resized = new float[3 * side * side];
-        ResizedCrop.Write(item.Grey, CropBox.Whole(item.Grey.Height, item.Grey.Width), side, flip, resized);
-        Array.Copy(resized, mask, mask.Length); // grey: the red plane is the intensity
-        return (mask, item.Label);
+        if (items is not null) return items.Any(side, random);
+        int shape = random.Next(Clutter.ShapeNames.Count);
+        return (Clutter.ShapeShading(shape, side).Select(shade => (float)shade).ToArray(), shape);
     }
-
-    /// <summary>A class name usable as a folder name: lower case, '/' and spaces as '-'.</summary>
-    public static string FolderName(string className) => className.ToLowerInvariant().Replace('/', '-').Replace(' ', '-');
 }

@@ -66,13 +66,17 @@ internal static class CommandLine
         };
         objects.SetAction(p => Commands.Guard(() => Commands.GenerateObjectsOnClutter(
             p.GetValue(outOption)!, p.GetValue(fmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption))));
-        var classesOption = new Option<int>("--classes") { Description = "Number of shape classes (1-10).", DefaultValueFactory = _ => 3 };
-        var detectionSet = new Command("detection", "1-3 shapes with boxes and masks pasted on clutter, written as a VOCdevkit (VOC2007) and as COCO instances files.")
+        var classesOption = new Option<int>("--classes") { Description = "Number of object classes (1-10): the first shapes, or the first Fashion-MNIST classes.", DefaultValueFactory = _ => 3 };
+        var detectionFmnistOption = new Option<string?>("--fashion-mnist")
         {
-            outOption, countOption, sizeOption, seedOption, classesOption,
+            Description = "Paste Fashion-MNIST items from this folder of IDX files instead of shapes (trainval from its train split, test from its test split).",
+        };
+        var detectionSet = new Command("detection", "1-3 shapes (or Fashion-MNIST items) with boxes and masks pasted on clutter, written as a VOCdevkit (VOC2007) and as COCO instances files.")
+        {
+            outOption, detectionFmnistOption, countOption, sizeOption, seedOption, classesOption,
         };
         detectionSet.SetAction(p => Commands.Guard(() => Commands.GenerateDetection(
-            p.GetValue(outOption)!, p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
+            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
