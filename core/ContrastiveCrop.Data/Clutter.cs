@@ -65,6 +65,46 @@ public static class Clutter
         }
     }
 
+    /// <summary>
+    /// Paints shape <paramref name="label"/> (a <paramref name="side"/>-pixel square at top/left) opaquely
+    /// in <paramref name="tint"/>, shaded, marks its pixels in <paramref name="mask"/> when given, and
+    /// returns its tight box (MaxY = −1 when nothing was painted).
+    /// </summary>
+    /// <param name="pixels">The size × size RGB image painted into.</param>
+    /// <param name="size">Side of the image.</param>
+    /// <param name="top">Top row of the shape's square.</param>
+    /// <param name="left">Left column of the shape's square.</param>
+    /// <param name="side">Side of the shape's square.</param>
+    /// <param name="label">Shape index into <see cref="ShapeNames"/>.</param>
+    /// <param name="tint">RGB colour at full shade.</param>
+    /// <param name="mask">A size × size mask set to 1 under the shape, or null.</param>
+    /// <param name="round">
+    /// Round intensities to the nearest byte (the detection set) or truncate them (shapes-on-clutter);
+    /// both are kept so that the data sets already generated stay byte-identical.
+    /// </param>
+    public static (int MinY, int MinX, int MaxY, int MaxX) PasteShape(
+        byte[] pixels, int size, int top, int left, int side, int label, double[] tint, byte[]? mask, bool round)
+    {
+        var shading = ShapeShading(label, side);
+        int minY = size, minX = size, maxY = -1, maxX = -1;
+        for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++)
+        {
+            double shade = shading[y * side + x];
+            if (shade == 0) continue;
+            int py = top + y, px = left + x, o = (py * size + px) * 3;
+            for (int c = 0; c < 3; c++)
+            {
+                double value = tint[c] * shade;
+                pixels[o + c] = (byte)Math.Clamp(round ? Math.Round(value) : value, 0, 255);
+            }
+            if (mask is not null) mask[py * size + px] = 1;
+            minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
+            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
+        }
+        return (minY, minX, maxY, maxX);
+    }
+
     /// <summary>A bright, saturated RGB colour (0..255 per channel).</summary>
     public static double[] SaturatedColour(Random random)
     {

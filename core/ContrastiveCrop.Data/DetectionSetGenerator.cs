@@ -83,7 +83,7 @@ public static class DetectionSetGenerator
             var tint = Clutter.SaturatedColour(random);
             var mask = new byte[size * size];
             var (minY, minX, maxY, maxX) = items is null
-                ? PasteShape(pixels, size, top, left, side, label, tint, mask)
+                ? Clutter.PasteShape(pixels, size, top, left, side, label, tint, mask, round: true)
                 : FashionMnistItems.Paste(pixels, size, top, left, side, items.OfClass(label, side, random), tint, mask);
             // Later objects cover earlier ones: remove covered pixels from the earlier masks.
             foreach (var earlier in objects)
@@ -92,25 +92,6 @@ public static class DetectionSetGenerator
             if (maxY >= 0) objects.Add(new Placed(label, minX, minY, maxX + 1, maxY + 1, mask));
         }
         return new Scene(id, new RgbImage(size, size, pixels), objects);
-    }
-
-    /// <summary>Paints shape <paramref name="label"/> opaquely, shaded, and marks it in <paramref name="mask"/>; returns its tight box (maxY = −1 when empty).</summary>
-    private static (int MinY, int MinX, int MaxY, int MaxX) PasteShape(byte[] pixels, int size, int top, int left, int side, int label, double[] tint, byte[] mask)
-    {
-        var shading = Clutter.ShapeShading(label, side);
-        int minY = size, minX = size, maxY = -1, maxX = -1;
-        for (int y = 0; y < side; y++)
-        for (int x = 0; x < side; x++)
-        {
-            double shade = shading[y * side + x];
-            if (shade == 0) continue;
-            int py = top + y, px = left + x, o = (py * size + px) * 3;
-            for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(Math.Round(tint[c] * shade), 0, 255);
-            mask[py * size + px] = 1;
-            minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
-            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
-        }
-        return (minY, minX, maxY, maxX);
     }
 
     private static string VocXml(Scene scene, IReadOnlyList<string> classes)

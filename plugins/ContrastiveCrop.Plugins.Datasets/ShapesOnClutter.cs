@@ -44,18 +44,7 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         int side = Math.Max(4, (int)Math.Round(size * (options.ObjectScale[0] + (options.ObjectScale[1] - options.ObjectScale[0]) * random.NextDouble())));
         int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
         var tint = Clutter.SaturatedColour(random);
-        var shading = Clutter.ShapeShading(label, side);
-        int minY = size, minX = size, maxY = -1, maxX = -1;
-        for (int y = 0; y < side; y++)
-        for (int x = 0; x < side; x++)
-        {
-            double shade = shading[y * side + x];
-            if (shade == 0) continue;
-            int py = top + y, px = left + x, o = (py * size + px) * 3;
-            for (int c = 0; c < 3; c++) pixels[o + c] = (byte)Math.Clamp(tint[c] * shade, 0, 255);
-            minY = Math.Min(minY, py); maxY = Math.Max(maxY, py);
-            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
-        }
+        var (minY, minX, maxY, maxX) = Clutter.PasteShape(pixels, size, top, left, side, label, tint, mask: null, round: false);
         var box = new NormalizedBox((float)minY / size, (float)minX / size, (float)(maxY + 1) / size, (float)(maxX + 1) / size);
         return (new LabeledImage(new RgbImage(size, size, pixels), label), box);
     }
