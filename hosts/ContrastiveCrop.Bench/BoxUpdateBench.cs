@@ -126,7 +126,7 @@ internal static class BoxUpdateBench
                 process.Refresh();
                 cpuSeconds[p].Add((process.TotalProcessorTime - cpu).TotalSeconds);
             }
-        double diagnostics = Median(File.ReadAllLines(directory.MetricsFile)
+        double diagnostics = Medians.Of(File.ReadAllLines(directory.MetricsFile)
             .Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("stage").GetString() == BoxUpdateHook.MetricsStage)
             .Select(e => e.GetProperty("values").GetProperty("diagnostics_seconds").GetDouble()).ToList());
@@ -135,16 +135,10 @@ internal static class BoxUpdateBench
                           $"training batch {batch}, {get_num_threads()} torch threads, median of {rounds} interleaved rounds");
         Console.WriteLine("| pass | wall s | × plain inference | CPU s | × plain inference |");
         Console.WriteLine("|---|---|---|---|---|");
-        double plain = Median(seconds[0]), plainCpu = Median(cpuSeconds[0]);
+        double plain = Medians.Of(seconds[0]), plainCpu = Medians.Of(cpuSeconds[0]);
         for (int p = 0; p < passes.Length; p++)
-            Console.WriteLine($"| {passes[p].Name} | {Median(seconds[p]):F3} | {Median(seconds[p]) / plain:F2} | {Median(cpuSeconds[p]):F3} | {Median(cpuSeconds[p]) / plainCpu:F2} |");
+            Console.WriteLine($"| {passes[p].Name} | {Medians.Of(seconds[p]):F3} | {Medians.Of(seconds[p]) / plain:F2} | {Medians.Of(cpuSeconds[p]):F3} | {Medians.Of(cpuSeconds[p]) / plainCpu:F2} |");
         Console.WriteLine($"|   of which diagnostics (diagnostics_seconds in metrics.jsonl) | {diagnostics:F3} | {diagnostics / plain:F2} | | |");
         foreach (var t in inputs.Concat(maps)) t.Dispose();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 }

@@ -66,11 +66,9 @@ internal static class SamplerBench
             for (int round = 0; round < rounds; round++)
                 foreach (var (name, s) in samplers) times[name].Add(Measure(s, resize));
             Console.WriteLine(resize ? $"\nper pair: seeded Random + Sample + resize into a {side}x{side} view (x2 views)" : "per pair: seeded Random + Sample (x2 views)");
-            double reference = Median(times["random-resized-crop"]);
+            double reference = Medians.Of(times["random-resized-crop"]);
             foreach (var (name, list) in times)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-38} {Median(list),8:F0} ns/pair  {Median(list) / reference,5:F2}x"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-38} {Medians.Of(list),8:F0} ns/pair  {Medians.Of(list) / reference,5:F2}x"));
         }
-
-        double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
     }
 }

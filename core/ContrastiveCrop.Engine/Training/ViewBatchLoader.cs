@@ -74,6 +74,7 @@ public sealed class ViewBatchLoader
     {
         var order = Enumerable.Range(0, data.Count).ToArray();
         new Random(DeterministicSeed.Combine(seed, epoch, -1, -1)).Shuffle(order);
+        int[] Batch(int b) => order.AsSpan(b * batchSize, batchSize).ToArray();
         WaitSeconds = 0;
         var clock = new System.Diagnostics.Stopwatch();
         if (prefetch == 0)
@@ -82,7 +83,7 @@ public sealed class ViewBatchLoader
             {
                 cancellation.ThrowIfCancellationRequested();
                 clock.Restart();
-                var batch = Build(order.AsSpan(b * batchSize, batchSize).ToArray(), epoch);
+                var batch = Build(Batch(b), epoch);
                 WaitSeconds += clock.Elapsed.TotalSeconds;
                 yield return batch;
             }
@@ -95,7 +96,7 @@ public sealed class ViewBatchLoader
             try
             {
                 for (int b = 0; b < BatchesPerEpoch; b++)
-                    await channel.Writer.WriteAsync(Build(order.AsSpan(b * batchSize, batchSize).ToArray(), epoch), cancellation);
+                    await channel.Writer.WriteAsync(Build(Batch(b), epoch), cancellation);
                 channel.Writer.Complete();
             }
             catch (Exception e)
