@@ -1,6 +1,6 @@
 using ContrastiveCrop.Contracts;
 
-namespace ContrastiveCrop.Plugins.Samplers;
+namespace ContrastiveCrop.Sdk.Cropping;
 
 /// <summary>
 /// The crop-size rule of torchvision's RandomResizedCrop, shared by the samplers: area drawn

@@ -1,33 +1,38 @@
-using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Optimization;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Checkpoints;
 
 /// <summary>
-/// Maps the state of a run onto checkpoint tensor names and back: <c>model/…</c> (the method's
-/// state_dict: backbone, heads, momentum encoders, queues), <c>optimizer/…</c> (momentum buffers by
-/// parameter name) and <c>plugin/&lt;role&gt;/…</c> (every <see cref="IStatefulPlugin"/>, e.g. the
-/// crop sampler's boxes).
+/// Maps the state of a training stage onto checkpoint tensor names and back: <c>model/…</c> (the
+/// stage module's state_dict: backbone, heads, momentum encoders, queues), <c>optimizer/…</c> (momentum
+/// buffers by parameter name) and <c>&lt;section&gt;/…</c> for every other piece of state (a stateful
+/// plugin's <c>plugin/&lt;role&gt;/</c>, a hook's <c>hook/&lt;key&gt;/</c>).
 /// </summary>
 public static class TrainingSnapshot
 {
-    private const string Model = "model/", Optimizer = "optimizer/", Plugin = "plugin/";
+    private const string Model = "model/", Optimizer = "optimizer/";
 
-    /// <summary>Writes a full checkpoint of the run to <paramref name="path"/>.</summary>
-    public static void Save(string path, CheckpointInfo info, ISiameseMethod method, SgdOptimizer optimizer,
-                            IReadOnlyDictionary<string, IStatefulPlugin> plugins)
+    /// <summary>Writes a full checkpoint of a stage to <paramref name="path"/>.</summary>
+    /// <param name="path">The checkpoint file (replaced atomically).</param>
+    /// <param name="info">Where training is.</param>
+    /// <param name="module">The stage's module.</param>
+    /// <param name="optimizer">Its optimiser.</param>
+    /// <param name="sections">Further state by section prefix (ending in '/'); the tensors are disposed after writing.</param>
+    public static void Save(string path, CheckpointInfo info, nn.Module module, SgdOptimizer optimizer,
+                            IEnumerable<(string Section, IReadOnlyDictionary<string, Tensor> State)> sections)
     {
         var owned = new List<Tensor>();
         try
         {
-            var tensors = method.Module.state_dict().Select(kv => KeyValuePair.Create(Model + kv.Key, kv.Value))
+            var tensors = module.state_dict().Select(kv => KeyValuePair.Create(Model + kv.Key, kv.Value))
                 .Concat(optimizer.MomentumBuffers.Select(kv => KeyValuePair.Create(Optimizer + kv.Key, kv.Value)))
                 .ToList();
-            foreach (var (role, plugin) in plugins)
-            foreach (var (key, value) in plugin.GetState())
+            foreach (var (section, state) in sections)
+            foreach (var (key, value) in state)
             {
                 owned.Add(value);
-                tensors.Add(KeyValuePair.Create($"{Plugin}{role}/{key}", value));
+                tensors.Add(KeyValuePair.Create(section + key, value));
             }
             CheckpointFile.Save(path, info, tensors);
         }
@@ -68,16 +73,7 @@ public static class TrainingSnapshot
         }
     }
 
-    /// <summary>Gives every stateful plugin its saved state (plugins without saved state keep theirs).</summary>
-    public static void RestorePlugins(Dictionary<string, Tensor> tensors, IReadOnlyDictionary<string, IStatefulPlugin> plugins)
-    {
-        foreach (var (role, plugin) in plugins)
-        {
-            var state = Section(tensors, $"{Plugin}{role}/");
-            if (state.Count > 0) plugin.SetState(state);
-        }
-    }
-
-    private static Dictionary<string, Tensor> Section(Dictionary<string, Tensor> tensors, string prefix) =>
+    /// <summary>The tensors under <paramref name="prefix"/>, with the prefix removed (views of the loaded tensors, not copies).</summary>
+    public static Dictionary<string, Tensor> Section(Dictionary<string, Tensor> tensors, string prefix) =>
         tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
 }

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Checkpoints;
 
 /// <summary>
 /// The on-disk checkpoint layout: magic, JSON <see cref="CheckpointInfo"/>, named tensors (dtype,
@@ -19,7 +19,7 @@ public static class CheckpointFile
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="info"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, CheckpointInfo info, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
-        Runs.RunDirectory.WriteAtomically(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using (var hashing = new HashingStream(stream, hash))

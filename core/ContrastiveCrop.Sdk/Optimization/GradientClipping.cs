@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Optimization;
 
 /// <summary>Scales all gradients together so their joint L2 norm is at most a bound (PyTorch's clip_grad_norm_).</summary>
 public static class GradientClipping

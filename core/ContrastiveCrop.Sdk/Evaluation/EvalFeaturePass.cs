@@ -2,7 +2,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Evaluation;
 
 /// <summary>
 /// Runs the current backbone in eval mode without gradients over un-augmented training images

@@ -1,4 +1,4 @@
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Training;
 
 /// <summary>How long a run is, in steps and epochs, from the options and the batches per epoch.</summary>
 /// <param name="TotalSteps">Optimiser steps of the run.</param>
@@ -7,11 +7,11 @@ namespace ContrastiveCrop.Engine.Training;
 public sealed record TrainingLength(long TotalSteps, int TotalEpochs, int BatchesPerEpoch)
 {
     /// <summary>Iterations when set, else epochs × batches per epoch.</summary>
-    public static TrainingLength From(PretrainOptions options, int batchesPerEpoch)
+    public static TrainingLength From(int epochs, long iterations, int batchesPerEpoch)
     {
-        if (options.Iterations <= 0)
-            return new TrainingLength((long)options.Epochs * batchesPerEpoch, options.Epochs, batchesPerEpoch);
-        return new TrainingLength(options.Iterations, checked((int)((options.Iterations + batchesPerEpoch - 1) / batchesPerEpoch)), batchesPerEpoch);
+        if (iterations <= 0)
+            return new TrainingLength((long)epochs * batchesPerEpoch, epochs, batchesPerEpoch);
+        return new TrainingLength(iterations, checked((int)((iterations + batchesPerEpoch - 1) / batchesPerEpoch)), batchesPerEpoch);
     }
 
     /// <summary>Steps of linear warm-up for <paramref name="warmupEpochs"/> epochs.</summary>

@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Optimization;
 
 /// <summary>Parameters that share a weight decay and a learning-rate policy.</summary>
 /// <param name="Parameters">The parameters with their state_dict names (the names key the momentum buffers).</param>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Optimization;
 
 /// <summary>
 /// SGD with momentum and weight decay in PyTorch's formulation (dampening 0, no Nesterov):

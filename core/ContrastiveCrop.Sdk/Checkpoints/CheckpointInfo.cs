@@ -1,4 +1,4 @@
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Sdk.Checkpoints;
 
 /// <summary>
 /// What a checkpoint says about where training was. Every random stream of a run is a function of
