@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Imaging.Localization;
 using ContrastiveCrop.Plugins.Backbones;

@@ -7,7 +7,7 @@ using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Cli.Reporting;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using TorchSharp;
 
 namespace ContrastiveCrop.Cli;

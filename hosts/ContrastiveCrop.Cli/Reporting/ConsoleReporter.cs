@@ -1,4 +1,4 @@
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using Spectre.Console;
 
 namespace ContrastiveCrop.Cli.Reporting;

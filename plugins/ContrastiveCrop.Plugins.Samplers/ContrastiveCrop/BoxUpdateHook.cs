@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Training.BoxDiagnostics;
+using ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Imaging.Localization;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// Drives a localising crop sampler (ContrastiveCrop): sizes its boxes at the start of training and,

@@ -1,4 +1,4 @@
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Methods;
 using ContrastiveCrop.Plugins.Tests;
 using NUnit.Framework;

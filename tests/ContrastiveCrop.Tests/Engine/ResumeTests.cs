@@ -1,6 +1,6 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// Exact K-nearest-neighbour search by cosine similarity over a whole feature set, self excluded,

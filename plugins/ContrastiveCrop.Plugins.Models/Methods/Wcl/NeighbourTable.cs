@@ -1,7 +1,7 @@
 using ContrastiveCrop.Contracts;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// Every training image's K nearest neighbours (WCL's KNN multi-crop), shared by the hook that

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// Recomputes the <see cref="NeighbourTable"/> of a method with KNN multi-crop

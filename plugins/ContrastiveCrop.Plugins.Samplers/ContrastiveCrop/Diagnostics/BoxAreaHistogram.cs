@@ -1,9 +1,9 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Training.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Training.BoxDiagnostics;
+namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 
 /// <summary>A histogram of box areas (fraction of the image) after one update, 20 bins over [0, 1].</summary>
 internal static class BoxAreaHistogram

@@ -4,7 +4,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Imaging.Localization;
 
-namespace ContrastiveCrop.Engine.Training.BoxDiagnostics;
+namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 
 /// <summary>Every image's box after an update as CSV (and its true box and IoU when known), for plots outside the platform.</summary>
 internal static class BoxTable

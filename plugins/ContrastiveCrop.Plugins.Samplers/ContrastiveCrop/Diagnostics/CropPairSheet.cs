@@ -1,9 +1,9 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Training.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Training.BoxDiagnostics;
+namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 
 /// <summary>
 /// The paper's fig. 3 for one update: for sample images, the two views RandomResizedCrop would take

@@ -1,8 +1,8 @@
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Training.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Training.BoxDiagnostics;
+namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 
 /// <summary>
 /// The paper's fig. 2 for one update: sample images with their learned box (red) and true box

@@ -2,7 +2,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
 using SkiaSharp;
 
-namespace ContrastiveCrop.Engine.Training.BoxDiagnostics;
+namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
 
 /// <summary>Drawing primitives shared by the diagnostic sheets (SkiaSharp; PNG files anyone can open).</summary>
 internal static class SheetDrawing

@@ -1,7 +1,7 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Recipes;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>The <c>pretrain.monitor:</c> section: a downstream task run every few epochs during pretraining.</summary>
 public sealed record MonitorOptions : IValidatableOptions

@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
+using ContrastiveCrop.Sdk.Training;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// Produces the shuffled batches of one epoch on a background task, a few batches ahead of the
@@ -11,9 +12,8 @@ namespace ContrastiveCrop.Engine.Training;
 /// augmentation pipeline its <see cref="ViewSpec"/> names.
 /// </summary>
 /// <remarks>
-/// Views marked <see cref="ViewSpec.FromNeighbour"/> are crops of the image's nearest neighbours once
-/// the <see cref="NeighbourTable"/> is ready (the j-th such view uses neighbour j mod K), and crops of
-/// the image itself before. Views with their own <see cref="ViewSpec.Scale"/> pass it to the sampler.
+/// A method that implements <see cref="IViewImageSelector"/> chooses which image each view is cropped from
+/// (WCL's KNN multi-crop: the image's neighbours); by default every view is a crop of its own image. Views with their own <see cref="ViewSpec.Scale"/> pass it to the sampler.
 /// Memory is bounded: at most <c>prefetch</c> finished batches wait in the channel, plus the one
 /// being built and the one being trained on. Images of a batch are augmented in parallel; each
 /// view's randomness comes from (seed, epoch, index, view) only, so batches do not depend on the
@@ -26,8 +26,7 @@ public sealed class ViewBatchLoader
     private readonly AugmentationPipeline[] pipelines;
     private readonly int[] sizes;
     private readonly CropScale?[] scales;
-    private readonly int[] neighbourRanks;
-    private readonly NeighbourTable? neighbours;
+    private readonly IViewImageSelector? selector;
     private readonly int batchSize;
     private readonly long seed;
     private readonly Normalization norm;
@@ -40,9 +39,9 @@ public sealed class ViewBatchLoader
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="seed">The run's seed.</param>
     /// <param name="norm">Normalisation applied last.</param>
-    /// <param name="neighbours">The neighbour table of KNN multi-crop, or null when no view comes from a neighbour.</param>
+    /// <param name="selector">Chooses the image each view is cropped from; null for the view's own image.</param>
     public ViewBatchLoader(IImageDataset data, ICropSampler sampler, IReadOnlyList<ViewSpec> views, int defaultSize, int batchSize, long seed, Normalization norm,
-                           NeighbourTable? neighbours = null)
+                           IViewImageSelector? selector = null)
     {
         if (views.Count == 0) throw new ArgumentException("The method declares no views.");
         this.data = data;
@@ -50,10 +49,7 @@ public sealed class ViewBatchLoader
         pipelines = views.Select(v => AugmentationPipelines.Get(v.Pipeline)).ToArray();
         sizes = views.Select(v => v.Size ?? defaultSize).ToArray();
         scales = views.Select(v => v.Scale).ToArray();
-        int fromNeighbour = 0;
-        // −1: a crop of the image itself; else the neighbour rank the view uses once the table is ready.
-        neighbourRanks = views.Select(v => v.FromNeighbour && neighbours is not null ? fromNeighbour++ % neighbours.NeighbourCount : -1).ToArray();
-        this.neighbours = neighbours;
+        this.selector = selector;
         this.batchSize = batchSize;
         this.seed = seed;
         this.norm = norm;
@@ -117,22 +113,22 @@ public sealed class ViewBatchLoader
     }
 
     /// <summary>
-    /// Builds one batch; deterministic in (seed, epoch, index, view) and, for neighbour views, the
-    /// neighbour table (a neighbour view's randomness is still keyed by the image it belongs to).
+    /// Builds one batch; deterministic in (seed, epoch, index, view) and the selector's choice of image (a
+    /// view of another image keeps the randomness of the image it belongs to).
     /// </summary>
     public ViewBatch Build(int[] indices, int epoch)
     {
         var views = sizes.Select(s => new float[indices.Length * 3 * s * s]).ToArray();
-        bool useNeighbours = neighbours is { IsReady: true };
         Parallel.For(0, indices.Length, i =>
         {
             var own = data.Get(indices[i]).Image;
             for (int v = 0; v < views.Length; v++)
             {
-                int source = useNeighbours && neighbourRanks[v] >= 0 ? neighbours!.Neighbour(indices[i], neighbourRanks[v]) : indices[i];
+                int source = selector?.ImageFor(indices[i], v) ?? indices[i];
                 var image = source == indices[i] ? own : data.Get(source).Image;
                 var random = new Random(DeterministicSeed.Combine(seed, epoch, indices[i], v));
-                var crop = sampler.Sample(new CropRequest(source, v, image.Height, image.Width) { Scale = scales[v] }, random);
+                var request = new CropRequest(source, v, image.Height, image.Width) { Scale = scales[v], Epoch = epoch, Pixels = image.Pixels };
+                var crop = sampler.Sample(request, random);
                 if (crop.Top < 0 || crop.Left < 0 || crop.Height < 1 || crop.Width < 1 ||
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)
                     throw new InvalidOperationException(

@@ -1,7 +1,7 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Recipes;
 
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>The <c>pretrain:</c> section of a recipe.</summary>
 public sealed record PretrainOptions : IValidatableOptions
@@ -49,6 +49,11 @@ public sealed record PretrainOptions : IValidatableOptions
     /// <c>{every: 10, task: {name: knn, k: 20}}</c>; its metrics go to metrics.jsonl as <c>monitor/&lt;name&gt;</c>.
     /// </summary>
     public MonitorOptions? Monitor { get; init; }
+    /// <summary>
+    /// Hook plugins added to the pretraining loop by name, after the hooks the sampler and the method
+    /// contribute (mmengine's <c>custom_hooks</c>): e.g. <c>[{name: my-hook, every: 5}]</c>.
+    /// </summary>
+    public IReadOnlyList<RecipeNode> CustomHooks { get; init; } = [];
     /// <summary>The backbone plugin section (<c>name</c> plus its options).</summary>
     public RecipeNode? Backbone { get; init; }
     /// <summary>The method plugin section.</summary>

@@ -1,4 +1,4 @@
-namespace ContrastiveCrop.Engine.Training;
+namespace ContrastiveCrop.Engine.Pretraining;
 
 /// <summary>
 /// One batch of augmented views as plain arrays (built on loader threads, turned into tensors on
