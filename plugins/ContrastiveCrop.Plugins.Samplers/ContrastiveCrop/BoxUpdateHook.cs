@@ -1,67 +1,62 @@
 using System.Diagnostics;
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
-using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Imaging.Localization;
+using ContrastiveCrop.Plugins.Samplers.Diagnostics;
+using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Hooks;
+using ContrastiveCrop.Sdk.Training;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Pretraining;
+namespace ContrastiveCrop.Plugins.Samplers;
 
 /// <summary>
-/// Drives a localising crop sampler (ContrastiveCrop): sizes its boxes at the start of training and,
-/// after the epochs it asks for, runs the current backbone in eval mode without gradients over the
-/// un-augmented training images, batch by batch, and hands it the last feature maps. Each update
-/// is timed and logged with the box statistics (and the IoU with the true boxes when the data set
-/// has them), and leaves diagnostics under <c>diagnostics/</c> in the run folder.
+/// ContrastiveCrop's box updates on the pretraining loop: sizes the sampler's boxes before training and,
+/// after the epochs its schedule names, runs the current backbone in eval mode without gradients over the
+/// un-augmented training images, batch by batch, and hands the sampler the last feature maps. Each update
+/// is timed and logged with the box statistics (and the IoU with the true boxes when the data set has
+/// them), and leaves diagnostics under <c>diagnostics/</c> in the run folder.
 /// </summary>
-/// <param name="batchSize">
-/// Images per inference batch. The training batch is a good choice on the CPU: `ccrop-bench boxes`
-/// measured batches of 64–256 alike and 512 over 2.5× slower (cache misses), see BENCHMARKS.md.
+/// <param name="sampler">The sampler whose boxes this hook updates.</param>
+/// <param name="backbone">The backbone being trained.</param>
+/// <param name="data">The un-augmented training images.</param>
+/// <param name="pass">
+/// The eval-mode pass: the training batch is a good batch size on the CPU (`ccrop-bench boxes` measured
+/// batches of 64–256 alike and 512 over 2.5× slower), images go in at native size when square and of one
+/// size, else at the training size (224 in the official ImageNet code).
 /// </param>
-/// <param name="fallbackSize">
-/// Input side used when a batch's images are not all square and of one size (ImageNet-style data:
-/// resized to the training size, 224 in the official code); otherwise images go in at native size.
-/// </param>
-/// <param name="reference">A RandomResizedCrop with the same scale and ratio, for the crop-pair sheet; null to leave it out.</param>
-public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler? reference = null) : ITrainingHook
+public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone backbone, IImageDataset data, EvalFeaturePass pass) : HookBase
 {
-    private readonly EvalFeaturePass pass = new(batchSize, fallbackSize);
-
     /// <summary>The metrics stage of box updates in <c>metrics.jsonl</c>.</summary>
     public const string MetricsStage = "contrastive-crop/update";
 
     /// <inheritdoc />
-    public void OnTrainingStart(TrainingState state)
-    {
-        if (state.Sampler is ILocalizingCropSampler sampler) sampler.Initialize(state.Data.Count);
-    }
+    public override void BeforeTrain(TrainingState state) => sampler.Initialize(data.Count);
 
     /// <inheritdoc />
-    public void OnEpochEnd(TrainingState state)
+    public override void AfterEpoch(TrainingState state)
     {
-        if (state.Sampler is not ILocalizingCropSampler sampler || !sampler.ShouldUpdateAfterEpoch(state.CompletedEpochs, state.TotalEpochs))
-            return;
+        if (!sampler.ShouldUpdateAfterEpoch(state.Epoch, state.TotalEpochs)) return;
         var clock = Stopwatch.StartNew();
-        UpdateBoxes(state.Data, state.Backbone, sampler, state.Run);
+        UpdateBoxes(state.Run);
         double updateSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var values = Statistics(sampler.Boxes, state.Data.ObjectBoxes);
-        values["epoch"] = state.CompletedEpochs;
+        var values = Statistics(sampler.Boxes, data.ObjectBoxes);
+        values["epoch"] = state.Epoch;
         values["update_seconds"] = updateSeconds;
-        WriteDiagnostics(state, sampler);
+        WriteDiagnostics(state);
         values["diagnostics_seconds"] = clock.Elapsed.TotalSeconds;
         state.Run.LogMetrics(MetricsStage, state.Step, values);
-        state.Run.Log($"Box update after epoch {state.CompletedEpochs}: {state.Data.Count} images in {updateSeconds:F1} s; " +
+        state.Run.Log($"Box update after epoch {state.Epoch}: {data.Count} images in {updateSeconds:F1} s; " +
                       $"mean box area {values["mean_box_area"]:F3}" +
                       (values.TryGetValue("mean_iou", out var iou) ? $", mean IoU with true boxes {iou:F3}" : "") + ".");
     }
 
     /// <summary>
-    /// One update pass: the backbone in eval mode without gradients over every un-augmented image of
-    /// <paramref name="data"/>, its last feature maps handed to <paramref name="sampler"/> batch by batch.
+    /// One update pass: the backbone in eval mode without gradients over every un-augmented training
+    /// image, its last feature maps handed to the sampler batch by batch.
     /// </summary>
-    public void UpdateBoxes(IImageDataset data, IBackbone backbone, ILocalizingCropSampler sampler, IRunContext run) =>
+    public void UpdateBoxes(IRunContext run) =>
         pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
 
     /// <summary>
@@ -85,30 +80,30 @@ public sealed class BoxUpdateHook(int batchSize, int fallbackSize, ICropSampler?
         return values;
     }
 
-    private void WriteDiagnostics(TrainingState state, ILocalizingCropSampler sampler)
+    private void WriteDiagnostics(TrainingState state)
     {
         var folder = Path.Combine(state.Run.RunDirectory, "diagnostics");
         Directory.CreateDirectory(folder);
-        string suffix = $"epoch-{state.CompletedEpochs:D3}";
-        var samples = SampleIndices(state.Data.Count, HeatmapSheet.Samples);
+        string suffix = $"epoch-{state.Epoch:D3}";
+        var samples = SampleIndices(data.Count, HeatmapSheet.Samples);
         float[] heat = [];
         int size = 0;
-        EvalFeaturePass.WithEvalBackbone(state.Backbone, () =>
+        EvalFeaturePass.WithEvalBackbone(backbone, () =>
         {
             using var scope = NewDisposeScope();
-            var (maps, side) = pass.FeatureMaps(state.Data, state.Backbone, state.Run, samples);
+            var (maps, side) = pass.FeatureMaps(data, backbone, state.Run, samples);
             using var heatmaps = HeatmapBox.Heatmaps(maps, side, side);
             heat = heatmaps.data<float>().ToArray();
             size = side;
         });
-        var images = samples.Select(i => state.Data.Get(i).Image).ToList();
-        var truth = state.Data.ObjectBoxes;
-        HeatmapSheet.Write(Path.Combine(folder, $"heatmaps-{suffix}.png"), state.CompletedEpochs, images,
+        var images = samples.Select(i => data.Get(i).Image).ToList();
+        var truth = data.ObjectBoxes;
+        HeatmapSheet.Write(Path.Combine(folder, $"heatmaps-{suffix}.png"), state.Epoch, images,
             samples.Select(i => sampler.Boxes[i]).ToList(), truth is null ? null : samples.Select(i => truth[i]).ToList(), heat, size);
         var pairs = samples.Take(CropPairSheet.Samples).ToArray();
-        CropPairSheet.Write(Path.Combine(folder, $"crops-{suffix}.png"), state.CompletedEpochs, pairs.Select(i => state.Data.Get(i).Image).ToList(),
-            pairs, pairs.Select(i => sampler.Boxes[i]).ToList(), sampler, reference, state.Run.Seed);
-        BoxAreaHistogram.Write(Path.Combine(folder, $"box-areas-{suffix}.png"), state.CompletedEpochs, sampler.Boxes);
+        CropPairSheet.Write(Path.Combine(folder, $"crops-{suffix}.png"), state.Epoch, pairs.Select(i => data.Get(i).Image).ToList(),
+            pairs, pairs.Select(i => sampler.Boxes[i]).ToList(), sampler, sampler.RandomResizedCrop, state.Run.Seed);
+        BoxAreaHistogram.Write(Path.Combine(folder, $"box-areas-{suffix}.png"), state.Epoch, sampler.Boxes);
         BoxTable.Write(Path.Combine(folder, $"boxes-{suffix}.csv"), sampler.Boxes, truth);
     }
 

@@ -1,5 +1,6 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging.Localization;
+using ContrastiveCrop.Sdk.Hooks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,12 +12,14 @@ namespace ContrastiveCrop.Plugins.Samplers;
 /// box, the rectangular closure of the hot positions of the encoder's own heatmap.
 /// </summary>
 /// <remarks>
-/// <see cref="Sample"/> may run on many threads at once; boxes change only in
-/// <see cref="UpdateFromFeatureMaps"/> and <see cref="SetState"/>, which the host calls between
-/// epochs, never while it samples.
+/// The sampler brings its own <see cref="BoxUpdateHook"/> to the pretraining loop (<see cref="CreateHooks"/>),
+/// which sizes the boxes, recomputes them on schedule and writes the diagnostics; its boxes are checkpointed
+/// as its <see cref="IStatefulPlugin"/> state. <see cref="Sample"/> may run on many threads at once; boxes
+/// change only in <see cref="UpdateFromFeatureMaps"/> and <see cref="SetState"/>, which run between epochs,
+/// never while the loader samples.
 /// </remarks>
 [Plugin("contrastive-crop", Description = "ContrastiveCrop: heatmap boxes from the encoder, crop centres Beta(α, α) inside the box.")]
-public sealed class ContrastiveCropSampler : ILocalizingCropSampler
+public sealed class ContrastiveCropSampler : ICropSampler, IStatefulPlugin, IHookProvider
 {
     private readonly ContrastiveCropOptions _options;
     private readonly RandomResizedCropSampler _beforeFirstUpdate;
@@ -32,13 +35,24 @@ public sealed class ContrastiveCropSampler : ILocalizingCropSampler
         _placement = new BoxedCropPlacement(options.Range, options.Alpha);
     }
 
-    /// <inheritdoc />
+    /// <summary>The current box of every image, in index order.</summary>
     public IReadOnlyList<NormalizedBox> Boxes => _boxes;
+
+    /// <summary>RandomResizedCrop with this sampler's scale and ratio: what it samples before the first update, and the diagnostics' comparison.</summary>
+    public ICropSampler RandomResizedCrop => _beforeFirstUpdate;
+
+    /// <inheritdoc />
+    public IEnumerable<HookBase> CreateHooks(HookContext context)
+    {
+        if (context.Backbone is null || context.TrainingData is null)
+            throw new InvalidOperationException($"contrastive-crop needs the backbone and the training images of stage '{context.Stage}' to update its boxes.");
+        yield return new BoxUpdateHook(this, context.Backbone, context.TrainingData, context.FeaturePass);
+    }
 
     /// <summary>True once boxes came from heatmaps (an update, or a restored state that had one).</summary>
     public bool Localized => _localized;
 
-    /// <inheritdoc />
+    /// <summary>Sizes the boxes for <paramref name="imageCount"/> training images (whole images), keeping restored boxes that fit.</summary>
     public void Initialize(int imageCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(imageCount);
@@ -51,7 +65,7 @@ public sealed class ContrastiveCropSampler : ILocalizingCropSampler
         _boxes = Enumerable.Repeat(NormalizedBox.Whole, imageCount).ToArray();
     }
 
-    /// <inheritdoc />
+    /// <summary>True when boxes are due after <paramref name="completedEpochs"/> of <paramref name="totalEpochs"/>.</summary>
     public bool ShouldUpdateAfterEpoch(int completedEpochs, int totalEpochs) => _options.Schedule.IsDue(completedEpochs, totalEpochs);
 
     /// <inheritdoc />
@@ -63,7 +77,10 @@ public sealed class ContrastiveCropSampler : ILocalizingCropSampler
         return _placement.Sample(request.Height, request.Width, _boxes[request.Index], random, request.Scale);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Updates the boxes of the images <paramref name="indices"/> from their last feature maps (N, C, h, w),
+    /// computed on inputs of <paramref name="inputHeight"/> × <paramref name="inputWidth"/>.
+    /// </summary>
     public void UpdateFromFeatureMaps(ReadOnlySpan<int> indices, Tensor featureMaps, int inputHeight, int inputWidth)
     {
         if (featureMaps.shape[0] != indices.Length)

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Pretraining;
+namespace ContrastiveCrop.Plugins.Methods;
 
 /// <summary>
 /// Exact K-nearest-neighbour search by cosine similarity over a whole feature set, self excluded,

@@ -1,12 +1,13 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Checkpoints;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Engine.Pretraining;
+namespace ContrastiveCrop.Plugins.Methods;
 
 /// <summary>
 /// Every training image's K nearest neighbours (WCL's KNN multi-crop), shared by the hook that
 /// recomputes it between epochs and the loader that draws neighbour views from it. Empty until the
-/// first update; checkpointed with the run (as plugin state under <c>neighbours</c>).
+/// first update; checkpointed with the run (as the state of its <see cref="NeighbourTableHook"/>).
 /// </summary>
 /// <remarks>Written only between epochs, while no loader is producing batches.</remarks>
 public sealed class NeighbourTable : IStatefulPlugin

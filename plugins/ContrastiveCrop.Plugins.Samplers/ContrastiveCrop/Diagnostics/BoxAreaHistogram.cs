@@ -1,9 +1,9 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Plugins.Samplers.Diagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
+namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 
 /// <summary>A histogram of box areas (fraction of the image) after one update, 20 bins over [0, 1].</summary>
 internal static class BoxAreaHistogram

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Runs;
+using ContrastiveCrop.Sdk.Checkpoints;
 using ContrastiveCrop.Imaging.Localization;
 
-namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
+namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 
 /// <summary>Every image's box after an update as CSV (and its true box and IoU when known), for plots outside the platform.</summary>
 internal static class BoxTable
@@ -24,6 +24,6 @@ internal static class BoxTable
             }
             text.Append('\n');
         }
-        RunDirectory.WriteAtomically(path, text.ToString());
+        AtomicFile.Write(path, text.ToString());
     }
 }

@@ -1,9 +1,9 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Plugins.Samplers.Diagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
+namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 
 /// <summary>
 /// The paper's fig. 3 for one update: for sample images, the two views RandomResizedCrop would take
@@ -55,7 +55,7 @@ internal static class CropPairSheet
         {
             // The same seed as ViewBatchLoader uses for this image and view.
             var random = new Random(DeterministicSeed.Combine(seed, epoch, index, view));
-            var crop = sampler.Sample(new CropRequest(index, view, rgb.Height, rgb.Width), random);
+            var crop = sampler.Sample(new CropRequest(index, view, rgb.Height, rgb.Width) { Epoch = epoch, Pixels = rgb.Pixels }, random);
             DrawCrop(canvas, whole, crop, rgb.Height, rgb.Width, Views[view]);
             DrawImage(canvas, image, SKRect.Create(x + (view + 1) * (Tile + Gap), y, Tile, Tile), SKRect.Create(crop.Left, crop.Top, crop.Width, crop.Height));
         }

@@ -1,8 +1,8 @@
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Engine.Pretraining.BoxDiagnostics.SheetDrawing;
+using static ContrastiveCrop.Plugins.Samplers.Diagnostics.SheetDrawing;
 
-namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
+namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 
 /// <summary>
 /// The paper's fig. 2 for one update: sample images with their learned box (red) and true box

@@ -1,8 +1,8 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Runs;
+using ContrastiveCrop.Sdk.Checkpoints;
 using SkiaSharp;
 
-namespace ContrastiveCrop.Engine.Pretraining.BoxDiagnostics;
+namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 
 /// <summary>Drawing primitives shared by the diagnostic sheets (SkiaSharp; PNG files anyone can open).</summary>
 internal static class SheetDrawing
@@ -88,6 +88,6 @@ internal static class SheetDrawing
     {
         using var snapshot = surface.Snapshot();
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        RunDirectory.WriteAtomically(path, stream => data.SaveTo(stream));
+        AtomicFile.Write(path, stream => data.SaveTo(stream));
     }
 }

@@ -1,4 +1,6 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Hooks;
+using ContrastiveCrop.Sdk.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,16 +14,18 @@ namespace ContrastiveCrop.Plugins.Methods;
 /// <remarks>
 /// Optional multi-crop (paper §3.4): <see cref="WclOptions.SmallCrops"/> low-resolution views after the
 /// two large ones, each a positive of its image: loss += β·L_cNCE + γ·L_cswap (<see cref="MultiCropLoss"/>).
-/// With KNN multi-crop the small views are declared <see cref="ViewSpec.FromNeighbour"/>, so after the
-/// warm-up the host fills them with crops of the image's nearest neighbours: more, and more varied,
-/// positives per weak label.
+/// With KNN multi-crop (<see cref="WclOptions.KnnNeighbours"/> = K &gt; 0) WCL brings a
+/// <see cref="NeighbourTableHook"/> that recomputes every image's K nearest neighbours after each epoch from
+/// the warm-up on, and answers the loader (<see cref="IViewImageSelector"/>) so that the j-th small view of
+/// image i is a crop of i's neighbour j mod K: more, and more varied, positives per weak label.
 /// </remarks>
 [Plugin("wcl", Description = "WCL: NT-Xent plus a supervised contrastive term on weak labels from the batch's 1-NN graph (swapped views); optional (KNN) multi-crop.")]
-public sealed class Wcl : SiameseMethodBase, INeighbourCropMethod
+public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector
 {
     private readonly Sequential instanceHead;
     private readonly Sequential graphHead;
     private readonly WclOptions options;
+    private NeighbourTable? neighbours;
 
     /// <summary>Builds both heads on <paramref name="backbone"/>.</summary>
     public Wcl(WclOptions options, IBackbone backbone)
@@ -35,11 +39,24 @@ public sealed class Wcl : SiameseMethodBase, INeighbourCropMethod
         graphHead = AddTrainable("head2", CreateHead(hidden, options.ProjectionDim, 2, hiddenBatchNorm: true));
     }
 
-    /// <inheritdoc />
-    public int NeighbourCount => options.KnnNeighbours;
+    /// <summary>The neighbour table of KNN multi-crop once the pretraining stage has created it; else null.</summary>
+    public NeighbourTable? Neighbours => neighbours;
 
     /// <inheritdoc />
-    public int NeighbourWarmupEpochs => options.KnnWarmupEpochs;
+    public IEnumerable<HookBase> CreateHooks(HookContext context)
+    {
+        if (options.KnnNeighbours <= 0) yield break;
+        var data = context.TrainingData ?? throw new InvalidOperationException($"wcl's KNN multi-crop needs the training images of stage '{context.Stage}'.");
+        if (options.KnnNeighbours >= data.Count)
+            throw new ArgumentException(
+                $"pretrain.method.knn_neighbours is {options.KnnNeighbours}, but the data set has only {data.Count} images; lower it below the number of images.");
+        neighbours = new NeighbourTable(data.Count, options.KnnNeighbours);
+        yield return new NeighbourTableHook(neighbours, options.KnnWarmupEpochs, context.Backbone ?? Backbone, data, context.FeaturePass);
+    }
+
+    /// <inheritdoc />
+    public int ImageFor(int index, int view) =>
+        view >= 2 && neighbours is { IsReady: true } table ? table.Neighbour(index, (view - 2) % table.NeighbourCount) : index;
 
     /// <inheritdoc />
     public override MethodStepOutput ComputeLoss(IReadOnlyList<Tensor> views, TrainingProgress progress)
@@ -75,7 +92,7 @@ public sealed class Wcl : SiameseMethodBase, INeighbourCropMethod
     {
         var large = new ViewSpec(options.Pipeline, options.ImageSize);
         var scale = options.SmallCropScale is [var min, var max] ? new CropScale(min, max) : (CropScale?)null;
-        var small = new ViewSpec(options.Pipeline, options.SmallImageSize) { Scale = scale, FromNeighbour = options.KnnNeighbours > 0 };
+        var small = new ViewSpec(options.Pipeline, options.SmallImageSize) { Scale = scale };
         return [large, large, .. Enumerable.Repeat(small, Math.Max(0, options.SmallCrops))];
     }
 }
