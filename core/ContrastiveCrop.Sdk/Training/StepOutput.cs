@@ -34,6 +34,9 @@ public sealed record EpochSummary(int Epoch, long Step, double MeanLoss, int Ste
 /// <param name="CheckpointPath">The stage's checkpoint, or null when it keeps none.</param>
 public sealed record TrainingResult(double FinalLoss, double Seconds, long Steps, long Images, string? CheckpointPath)
 {
+    /// <summary>Mean loss of the last window of steps written to the metrics (NaN when none was written).</summary>
+    public double LastLoggedLoss { get; init; } = double.NaN;
+
     /// <summary>Training images per second over this invocation (hooks and checkpoints included).</summary>
     public double ImagesPerSecond => Seconds > 0 ? Images / Seconds : 0;
 }

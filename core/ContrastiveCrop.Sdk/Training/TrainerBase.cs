@@ -25,6 +25,7 @@ namespace ContrastiveCrop.Sdk.Training;
 public abstract class TrainerBase
 {
     private readonly List<HookBase> _hooks = [];
+    private double _lastWindowLoss = double.NaN;
 
     /// <summary>Sets up a stage.</summary>
     /// <param name="settings">Name, length, logging and checkpoint policy.</param>
@@ -159,7 +160,7 @@ public abstract class TrainerBase
         {
             Progress?.Stopped();
         }
-        return new TrainingResult(lastEpochLoss, clock.Elapsed.TotalSeconds, step - startStep, images, Settings.CheckpointPath);
+        return new TrainingResult(lastEpochLoss, clock.Elapsed.TotalSeconds, step - startStep, images, Settings.CheckpointPath) { LastLoggedLoss = _lastWindowLoss };
     }
 
     private EpochSummary RunEpoch(int epoch, ref long step)
@@ -217,6 +218,7 @@ public abstract class TrainerBase
                 if (step % Settings.LogEvery == 0 || step == length.TotalSteps)
                 {
                     var values = window.ToDictionary(kv => kv.Key, kv => kv.Value / windowSteps);
+                    _lastWindowLoss = values["loss"];
                     values["lr"] = lr;
                     values["images_per_second"] = rate;
                     Run.LogMetrics($"{Settings.Stage}/step", step, values);
