@@ -1,3 +1,5 @@
+using ContrastiveCrop.Sdk.Checkpoints;
+using ContrastiveCrop.Sdk.Training;
 using Autofac;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
