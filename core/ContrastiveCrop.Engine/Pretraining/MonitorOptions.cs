@@ -15,6 +15,6 @@ public sealed record MonitorOptions : IValidatableOptions
     public IEnumerable<OptionError> Validate()
     {
         if (Every <= 0) yield return new OptionError("every", "must be positive");
-        if (Task is not RecipeMapping) yield return new OptionError("task", "is required: a mapping with the task's name and options, e.g. {name: knn, k: 20}");
+        if (Task is not RecipeMapping) yield return new OptionError("task", "is required: a mapping with the downstream task's name and its options, e.g. {name: <task>, ...}");
     }
 }

@@ -19,6 +19,7 @@ public static class CheckpointFile
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="info"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, CheckpointInfo info, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream =>
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

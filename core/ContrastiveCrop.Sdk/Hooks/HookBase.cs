@@ -31,6 +31,12 @@ public abstract class HookBase
     /// <summary>Before optimiser step <see cref="TrainingState.Step"/> + 1.</summary>
     public virtual void BeforeStep(TrainingState state) { }
 
+    /// <summary>
+    /// After the backward pass, before gradient clipping and the optimiser step: where data-parallel training
+    /// averages gradients across processes.
+    /// </summary>
+    public virtual void AfterBackward(TrainingState state) { }
+
     /// <summary>After an optimiser step (<see cref="TrainingState.Step"/> steps are done), with the step's losses.</summary>
     public virtual void AfterStep(TrainingState state, StepReport report) { }
 

@@ -17,7 +17,7 @@ namespace ContrastiveCrop.Sdk.Training;
 /// </summary>
 /// <remarks>
 /// Order within a step: hooks' <see cref="HookBase.BeforeStep"/>, learning rate, <see cref="ComputeStep"/>,
-/// divergence check, zero_grad, backward, clipping, optimiser step, <see cref="AfterOptimizerStep"/>,
+/// divergence check, zero_grad, backward, hooks' <see cref="HookBase.AfterBackward"/>, clipping, optimiser step, <see cref="AfterOptimizerStep"/>,
 /// step metrics and progress, hooks' <see cref="HookBase.AfterStep"/>, periodic checkpoint. After an
 /// epoch: <see cref="EndEpoch"/> (the stage's epoch log), hooks' <see cref="HookBase.AfterEpoch"/>,
 /// then the checkpoint, so it holds what the hooks computed.
@@ -194,6 +194,7 @@ public abstract class TrainerBase
                     if (!double.IsFinite(loss)) throw Diverged(loss, epoch, step, lr);
                     Optimizer.ZeroGrad();
                     output.Loss.backward();
+                    foreach (var hook in _hooks) hook.AfterBackward(state);
                     if (Settings.ClipGradNorm is { } maxNorm) GradientClipping.ClipByNorm(Optimizer.Parameters, maxNorm);
                     Optimizer.Step();
                     AfterOptimizerStep(state);

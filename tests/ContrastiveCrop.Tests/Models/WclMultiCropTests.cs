@@ -203,9 +203,9 @@ public class WclMultiCropTests
         // No update after the last epoch, so both final checkpoints hold the table computed after epoch 2.
         var (_, final) = CheckpointFile.Load(Checkpoint(uninterruptedRun));
         var (_, resumedFinal) = CheckpointFile.Load(Checkpoint(resumedRun));
-        var table = final["plugin/neighbours/indices"];
+        var table = final["hook/neighbours/indices"];
         Assert.That(table.shape, Is.EqualTo(new long[] { 48, 2 }));
-        Assert.That(resumedFinal["plugin/neighbours/indices"].data<long>().ToArray(), Is.EqualTo(table.data<long>().ToArray()));
+        Assert.That(resumedFinal["hook/neighbours/indices"].data<long>().ToArray(), Is.EqualTo(table.data<long>().ToArray()));
         foreach (var t in final.Values.Concat(resumedFinal.Values)) t.Dispose();
     }
 

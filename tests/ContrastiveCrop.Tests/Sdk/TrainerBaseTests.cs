@@ -73,6 +73,7 @@ public sealed class TrainerBaseTests
         public override void BeforeTrain(TrainingState s) => calls.Add($"before-train {s.Epoch}/{s.Step}");
         public override void BeforeEpoch(TrainingState s) => calls.Add($"before-epoch {s.Epoch}");
         public override void BeforeStep(TrainingState s) => calls.Add($"before-step {s.Step}");
+        public override void AfterBackward(TrainingState s) => calls.Add($"after-backward {s.Step}");
         public override void AfterStep(TrainingState s, StepReport r) => calls.Add($"after-step {s.Step} loss {r.Loss:F4}");
         public override void AfterEpoch(TrainingState s)
         {
@@ -98,8 +99,10 @@ public sealed class TrainerBaseTests
 
         Assert.That(calls, Is.EqualTo(new[]
         {
-            "before-train 0/0", "before-epoch 0", "before-step 0", "after-step 1 loss 9.0000", "before-step 1", "after-step 2 loss 5.7600",
-            "after-epoch 1", "before-epoch 1", "before-step 2", "after-step 3 loss 3.6864", "before-step 3", "after-step 4 loss 2.3593", "after-epoch 2",
+            "before-train 0/0", "before-epoch 0", "before-step 0", "after-backward 0", "after-step 1 loss 9.0000",
+            "before-step 1", "after-backward 1", "after-step 2 loss 5.7600", "after-epoch 1",
+            "before-epoch 1", "before-step 2", "after-backward 2", "after-step 3 loss 3.6864",
+            "before-step 3", "after-backward 3", "after-step 4 loss 2.3593", "after-epoch 2",
             "after-train 4",
         }));
         Assert.That(trainer.Model.W.item<float>(), Is.EqualTo(3 - 3 * Math.Pow(0.8, 4)).Within(1e-6));
