@@ -6,11 +6,15 @@ namespace ContrastiveCrop.Contracts;
 /// </summary>
 public static class ContractsVersion
 {
-    /// <summary>Breaking-change counter; equals this assembly's <c>AssemblyVersion</c> major.</summary>
-    public const int Major = 1;
+    /// <summary>
+    /// Breaking-change counter; equals this assembly's <c>AssemblyVersion</c> major. 2.0 removed
+    /// <c>ILocalizingCropSampler</c>, <c>INeighbourCropMethod</c> and <c>ViewSpec.FromNeighbour</c> (that behaviour
+    /// moved into the plugins, on the SDK's hooks) and added <c>CropRequest.Epoch</c>/<c>Pixels</c> and the hook kind.
+    /// </summary>
+    public const int Major = 2;
 
-    /// <summary>Additive-change counter within a major version (1.1: view crop scales, neighbour views, the run's input normalisation).</summary>
-    public const int Minor = 1;
+    /// <summary>Additive-change counter within a major version.</summary>
+    public const int Minor = 0;
 
     /// <summary>The version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

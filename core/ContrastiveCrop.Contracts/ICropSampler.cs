@@ -16,7 +16,10 @@ public interface ICropSampler
     CropBox Sample(in CropRequest request, Random random);
 }
 
-/// <summary>What a sampler is asked for: image <see cref="Index"/>'s view <see cref="View"/>.</summary>
+/// <summary>
+/// What a sampler is asked for: image <see cref="Index"/>'s view <see cref="View"/> in epoch <see cref="Epoch"/>,
+/// with read-only access to the image's pixels, so a sampler can be content-aware or scheduled over training.
+/// </summary>
 /// <param name="Index">Index of the image in the training set.</param>
 /// <param name="View">Index of the view (0, 1, ...) within the image's views.</param>
 /// <param name="Height">Image height in pixels.</param>
@@ -29,6 +32,18 @@ public readonly record struct CropRequest(int Index, int View, int Height, int W
     /// their scale option; a sampler built against contracts 1.0 ignores it. Added in contracts 1.1.
     /// </summary>
     public CropScale? Scale { get; init; }
+
+    /// <summary>The 0-based training epoch the crop is for (0 outside training, e.g. in a crop preview). Added in contracts 2.0.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>
+    /// The image's pixels: <see cref="Height"/> × <see cref="Width"/> × 3 bytes, row-major RGB (empty when the
+    /// caller has none). Read-only: the image is shared with the other views and threads. Added in contracts 2.0.
+    /// </summary>
+    public ReadOnlyMemory<byte> Pixels { get; init; }
+
+    /// <summary>Channel <paramref name="channel"/> (0 = R, 1 = G, 2 = B) of the pixel at (<paramref name="row"/>, <paramref name="column"/>).</summary>
+    public byte Pixel(int row, int column, int channel) => Pixels.Span[(row * Width + column) * 3 + channel];
 }
 
 /// <summary>A crop rectangle in pixels; always inside the image it was sampled for.</summary>

@@ -39,14 +39,6 @@ public sealed record ViewSpec(string Pipeline, int? Size = null)
     /// scale. Passed to the sampler as <see cref="CropRequest.Scale"/>. Added in contracts 1.1.
     /// </summary>
     public CropScale? Scale { get; init; }
-
-    /// <summary>
-    /// True for a view that, once the host has a neighbour table (see <see cref="INeighbourCropMethod"/>),
-    /// is a crop of one of the image's nearest neighbours rather than of the image itself: the j-th such
-    /// view uses neighbour j mod K. Before that, and for methods without a table, it is an ordinary view.
-    /// Added in contracts 1.1.
-    /// </summary>
-    public bool FromNeighbour { get; init; }
 }
 
 /// <summary>The result of <see cref="ISiameseMethod.ComputeLoss"/>.</summary>

@@ -13,4 +13,9 @@ public enum PluginKind
     DownstreamTask,
     /// <summary><see cref="IDatasetSource"/>: a named image data set.</summary>
     DatasetSource,
+    /// <summary>
+    /// A training hook (a subclass of the SDK's <c>HookBase</c>) that recipes add by name, e.g. under
+    /// <c>pretrain.custom_hooks</c>. Added in contracts 2.0.
+    /// </summary>
+    Hook,
 }

@@ -1,8 +1,12 @@
+using ContrastiveCrop.Sdk.Checkpoints;
+using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Optimization;
+using ContrastiveCrop.Sdk.Training;
 using System.Diagnostics;
 using System.Text.Json;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Imaging.Localization;
 using ContrastiveCrop.Plugins.Backbones;
@@ -39,8 +43,8 @@ internal static class BoxUpdateBench
         var sampler = new ContrastiveCropSampler(options);
         sampler.Initialize(images);
         int inferenceBatch = batch;
-        var hook = new BoxUpdateHook(inferenceBatch, size, new RandomResizedCropSampler(options));
-        var wideHook = new BoxUpdateHook(4 * batch, size);
+        var hook = new BoxUpdateHook(sampler, backbone, data, new EvalFeaturePass(inferenceBatch, size));
+        var wideHook = new BoxUpdateHook(sampler, backbone, data, new EvalFeaturePass(4 * batch, size));
         var directory = RunDirectory.Create(Path.Combine(Path.GetTempPath(), "ccrop-bench"), "boxes", DateTime.UtcNow);
         using var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None);
 
@@ -73,7 +77,7 @@ internal static class BoxUpdateBench
                 labels.Dispose();
             }),
             ($"box update pass (BoxUpdateHook.UpdateBoxes: batch {inferenceBatch}, no_grad, row/column maxima)", () =>
-                hook.UpdateBoxes(data, backbone, sampler, run)),
+                hook.UpdateBoxes(run)),
             ($"box update pass as before (batch {batch}, no_grad, whole heatmaps to managed)", () =>
             {
                 backbone.eval();
@@ -88,7 +92,7 @@ internal static class BoxUpdateBench
                 backbone.train();
             }),
             ($"box update pass with batch {4 * batch} (BoxUpdateHook.UpdateBoxes)", () =>
-                wideHook.UpdateBoxes(data, backbone, sampler, run)),
+                wideHook.UpdateBoxes(run)),
             ("  part: images → normalised batches", () =>
             {
                 foreach (var indices in Batches(inferenceBatch)) Input(indices).Dispose();
@@ -107,8 +111,8 @@ internal static class BoxUpdateBench
                     for (int i = 0; i < rows.Length / size; i++)
                         HeatmapBox.Locate(rows.AsSpan(i * size, size), columns.AsSpan(i * size, size), rule);
             }),
-            ("update + statistics + diagnostics (BoxUpdateHook.OnEpochEnd)", () =>
-                hook.OnEpochEnd(new TrainingState(2, 10, 0, method, backbone, data, sampler, run))),
+            ("update + statistics + diagnostics (BoxUpdateHook.AfterEpoch)", () =>
+                hook.AfterEpoch(new TrainingState("pretrain", 2, 10, 0, 0, run))),
         };
         foreach (var (_, work) in passes) work(); // warm-up (JIT, allocator)
         // Wall time, and the process's CPU time, which a shared machine disturbs far less.

@@ -3,7 +3,7 @@ using System.Globalization;
 using ContrastiveCrop.Bench;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Samplers;

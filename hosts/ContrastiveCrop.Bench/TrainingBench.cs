@@ -1,6 +1,10 @@
+using ContrastiveCrop.Sdk.Checkpoints;
+using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Optimization;
+using ContrastiveCrop.Sdk.Training;
 using System.Diagnostics;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
@@ -94,7 +98,7 @@ internal static class TrainingBench
         using var method = new SimClr(new SimClrOptions(), backbone);
         method.Module.train();
         var views = new[] { randn(batch, 3, size, size), randn(batch, 3, size, size) };
-        using var sgd = new SgdOptimizer(OptimizerFactory.Groups(method, new PretrainOptions()), 0.9);
+        using var sgd = new SgdOptimizer(OptimizerFactory.Groups(OptimizerFactory.Named(method.Module, method.TrainableParameters, "simclr"), new ParameterGrouping(new PretrainOptions().WeightDecay)), 0.9);
         foreach (var g in sgd.Groups) g.LearningRate = 0.01;
         void One()
         {

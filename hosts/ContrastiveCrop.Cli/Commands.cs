@@ -1,3 +1,5 @@
+using ContrastiveCrop.Sdk.Checkpoints;
+using ContrastiveCrop.Sdk.Training;
 using Autofac;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
@@ -7,7 +9,7 @@ using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Cli.Reporting;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using TorchSharp;
 
 namespace ContrastiveCrop.Cli;

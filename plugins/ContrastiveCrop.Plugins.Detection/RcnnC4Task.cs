@@ -56,8 +56,9 @@ public abstract class RcnnC4Task : IDownstreamTask
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
         var timer = new StageTimes();
         model.Timer = timer;
-        var trainer = new DetectionTrainer(_options, run, _stage);
-        double loss = trainer.Train(model, train, timer);
+        double loss;
+        using (var trainer = new DetectionTrainer(_options, run, _stage, model, train, timer))
+            loss = trainer.Train();
         var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
         timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);

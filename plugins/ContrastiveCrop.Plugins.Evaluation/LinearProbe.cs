@@ -1,4 +1,6 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Optimization;
+using ContrastiveCrop.Sdk.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +13,9 @@ namespace ContrastiveCrop.Plugins.Evaluation;
 [Plugin("linear-probe", Description = "Linear probe on frozen features: fc N(0, 0.01), SGD lr 10, 100 epochs, ×0.1 at 60/80; top-1 (top-5 when > 10 classes).")]
 public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
 {
+    /// <summary>The stage name: metrics are <c>linear-probe/step</c> and <c>linear-probe/epoch</c>.</summary>
+    public const string Stage = "linear-probe";
+
     /// <inheritdoc />
     public DownstreamResult Run(DownstreamContext context)
     {
@@ -45,36 +50,16 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 nn.init.normal_(fc.weight!, 0, options.InitStd);
                 nn.init.zeros_(fc.bias!);
             }
-            var optimizer = optim.SGD(fc.parameters(), options.Lr, options.Momentum, weight_decay: options.WeightDecay);
             var labelsOnDevice = trainLabels.to(device);
-            var order = Enumerable.Range(0, train.Count).ToArray();
-            for (int epoch = 0; epoch < options.Epochs; epoch++)
+            using var trainer = new ProbeTrainer(options, context, fc, train.Count, (batch, epoch) =>
             {
-                context.Run.Cancellation.ThrowIfCancellationRequested();
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRateAt(epoch);
-                new Random(ContrastiveCrop.Imaging.DeterministicSeed.Combine(context.Run.Seed, epoch, -3)).Shuffle(order);
-                double lossSum = 0;
-                int batches = 0;
-                for (int start = 0; start < order.Length; start += options.BatchSize)
-                {
-                    using var step = NewDisposeScope();
-                    var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
-                    var index = tensor(batch.ToArray().Select(i => (long)i).ToArray(), device: device);
-                    var features = augmented
-                        ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run, epoch, device)
-                        : trainFeatures!.index_select(0, index);
-                    var loss = nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>();
-                    batches++;
-                }
-                context.Run.LogMetrics("linear-probe/epoch", epoch + 1, new Dictionary<string, double>
-                {
-                    ["epoch"] = epoch + 1, ["loss"] = lossSum / batches, ["lr"] = options.LearningRateAt(epoch),
-                });
-            }
+                var index = tensor(batch.Select(i => (long)i).ToArray(), device: device);
+                var features = augmented
+                    ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run, epoch, device)
+                    : trainFeatures!.index_select(0, index);
+                return nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
+            });
+            trainer.Train();
             var metrics = new Dictionary<string, double>();
             using (no_grad())
             {
@@ -99,5 +84,57 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
         var (_, top) = logits.topk(Math.Min(k, (int)logits.shape[1]), dim: 1);
         var hit = top.eq(labels.unsqueeze(1)).any(1);
         return 100.0 * hit.sum().item<long>() / labels.shape[0];
+    }
+
+    /// <summary>
+    /// The probe's training on the SDK's loop: SGD on the linear layer only, the learning rate ×γ at the
+    /// milestone epochs, a fresh seeded order of the training images every epoch (the last batch may be partial).
+    /// </summary>
+    private sealed class ProbeTrainer : TrainerBase, IDisposable
+    {
+        private readonly LinearProbeOptions _options;
+        private readonly nn.Module _fc;
+        private readonly int[] _order;
+        private readonly Func<int[], int, Tensor> _loss;
+
+        public ProbeTrainer(LinearProbeOptions options, DownstreamContext context, nn.Module fc, int images, Func<int[], int, Tensor> loss)
+            : base(SettingsFor(options, context, images), context.Run)
+        {
+            (_options, _fc, _loss) = (options, fc, loss);
+            _order = Enumerable.Range(0, images).ToArray();
+            var length = Settings.Length;
+            Schedule = LearningRateSchedule.MultiStep(options.Lr, length.TotalSteps,
+                options.Milestones.Select(m => (long)m * length.BatchesPerEpoch), options.Gamma, warmupSteps: 0);
+            var named = fc.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+            Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named, new ParameterGrouping(options.WeightDecay)), options.Momentum);
+        }
+
+        private static TrainerSettings SettingsFor(LinearProbeOptions options, DownstreamContext context, int images)
+        {
+            int stepsPerEpoch = (images + options.BatchSize - 1) / options.BatchSize;
+            return new TrainerSettings(Stage, new TrainingLength((long)options.Epochs * stepsPerEpoch, options.Epochs, stepsPerEpoch), context.Run.Seed)
+            {
+                DivergenceAdvice = "Lower the linear probe's lr.",
+            };
+        }
+
+        protected override nn.Module Module => _fc;
+        protected override SgdOptimizer Optimizer { get; }
+        protected override LearningRateSchedule Schedule { get; }
+
+        protected override void BeginEpoch(int epoch) =>
+            new Random(ContrastiveCrop.Imaging.DeterministicSeed.Combine(Run.Seed, epoch, -3)).Shuffle(_order);
+
+        protected override StepOutput ComputeStep(TrainingState state)
+        {
+            int start = (int)(state.Step - (long)state.Epoch * Settings.Length.BatchesPerEpoch) * _options.BatchSize;
+            var batch = _order.AsSpan(start, Math.Min(_options.BatchSize, _order.Length - start)).ToArray();
+            return new StepOutput(_loss(batch, state.Epoch), batch.Length);
+        }
+
+        protected override void EndEpoch(EpochSummary e) =>
+            Run.LogMetrics($"{Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
+
+        public void Dispose() => Optimizer.Dispose();
     }
 }

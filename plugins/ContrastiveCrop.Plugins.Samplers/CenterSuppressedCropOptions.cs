@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Cropping;
 
 namespace ContrastiveCrop.Plugins.Samplers;
 

@@ -9,6 +9,9 @@ internal static class TestFolders
     /// <summary>The sample third-party plugin's build output, deployed beside the tests (not referenced).</summary>
     public static string SamplePlugin => Path.Combine(AppContext.BaseDirectory, "sample-plugins", "ContrastiveCrop.Samples.FixedBoxSampler");
 
+    /// <summary>The content-aware sample plugin (reads the pixels of CropRequest), deployed beside the tests (not referenced).</summary>
+    public static string EdgeSamplePlugin => Path.Combine(AppContext.BaseDirectory, "sample-plugins", "ContrastiveCrop.Samples.EdgeCentredSampler");
+
     /// <summary>A new empty folder under the system temp folder.</summary>
     public static string NewTemp(string prefix)
     {

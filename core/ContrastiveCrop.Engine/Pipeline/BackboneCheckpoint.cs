@@ -1,6 +1,7 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
+using ContrastiveCrop.Sdk.Checkpoints;
 
 namespace ContrastiveCrop.Engine.Pipeline;
 

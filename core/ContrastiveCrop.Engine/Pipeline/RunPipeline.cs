@@ -5,7 +5,10 @@ using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
+using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Hooks;
+using ContrastiveCrop.Sdk.Training;
 using TorchSharp;
 
 namespace ContrastiveCrop.Engine.Pipeline;
@@ -17,8 +20,8 @@ namespace ContrastiveCrop.Engine.Pipeline;
 /// </summary>
 /// <param name="factory">Creates the plugins the plan names.</param>
 /// <param name="console">Where log lines go besides the run log.</param>
-/// <param name="reporter">Live progress display; null for one log line per epoch.</param>
-public sealed class RunPipeline(PluginFactory factory, Action<string> console, ITrainingReporter? reporter = null)
+/// <param name="reporter">Live progress display offered to every stage; null for log lines only.</param>
+public sealed class RunPipeline(PluginFactory factory, Action<string> console, IProgressReporter? reporter = null)
 {
     /// <summary>Runs <paramref name="plan"/> in a new run folder; returns it.</summary>
     public RunDirectory Execute(RunPlan plan, CancellationToken cancellation = default)
@@ -51,7 +54,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         directory.WriteManifest(manifest);
         console($"Run folder: {directory.Path}");
 
-        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization());
+        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter);
         try
         {
             var results = Stages(plan, run, resumeFrom);
@@ -86,12 +89,12 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             using var train = dataSource.Open("train");
             run.Log($"Pretraining {methodChoice.Descriptor.Name} + {samplerChoice.Descriptor.Name} on {train.Name} ({train.Count} images) with {backboneChoice.Descriptor.Name} on {run.Device}.");
             var pretrain = plan.Recipe.Pretrain!;
-            var hooks = new List<ITrainingHook>();
-            if (sampler is ILocalizingCropSampler)
-                hooks.Add(new BoxUpdateHook(pretrain.BatchSize, pretrain.ImageSize, ComparisonSampler.RandomResizedCrop(factory, pretrain.Sampler, run)));
+            var hooks = new List<HookBase>();
             if (plan.Monitor is { } monitor)
-                hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, pretrain.Monitor!.Every, dataSource));
-            var result = new PretrainingEngine(pretrain, run, hooks, reporter).Train(train, sampler, method, backbone, resumeFrom);
+                hooks.Add(new DownstreamMonitorHook(Create<IDownstreamTask>(monitor, run), monitor.Descriptor.Name, pretrain.Monitor!.Every, backbone, dataSource));
+            var hookContext = new HookContext(PretrainingEngine.Stage, run, backbone, train, new EvalFeaturePass(pretrain.BatchSize, pretrain.ImageSize));
+            hooks.AddRange(plan.Hooks.Select(h => Create<HookBase>(h, run, hookContext)));
+            var result = new PretrainingEngine(pretrain, run, hooks).Train(train, sampler, method, backbone, resumeFrom);
             checkpoint = result.CheckpointPath;
             results.Add(("pretrain", new Dictionary<string, double>
             {
@@ -133,6 +136,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         var choices = new List<PluginChoice> { plan.Data };
         if (plan.Pretrain is var (b, m, s)) choices.AddRange([b, m, s]);
         if (plan.Monitor is { } monitor) choices.Add(monitor);
+        choices.AddRange(plan.Hooks);
         choices.AddRange(plan.Evaluate);
         return choices.DistinctBy(c => c.Descriptor.Key).ToDictionary(
             c => c.Descriptor.Key.ToString(), c => $"{c.Descriptor.Version} ({c.Descriptor.AssemblyPath})");
@@ -142,6 +146,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     {
         ["TorchSharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?",
         ["contracts"] = ContractsVersion.Text,
+        ["sdk"] = ContrastiveCrop.Sdk.SdkVersion.Text,
         [".NET"] = Environment.Version.ToString(),
     };
 

@@ -24,6 +24,8 @@ public sealed class RunPlan
     public (PluginChoice Backbone, PluginChoice Method, PluginChoice Sampler)? Pretrain { get; private set; }
     /// <summary>The task run during pretraining by <c>pretrain.monitor</c>, if any.</summary>
     public PluginChoice? Monitor { get; private set; }
+    /// <summary>Hook plugins of <c>pretrain.custom_hooks</c>, in order.</summary>
+    public IReadOnlyList<PluginChoice> Hooks { get; private set; } = [];
     /// <summary>Downstream stages in order.</summary>
     public IReadOnlyList<PluginChoice> Evaluate { get; private set; } = [];
 
@@ -64,6 +66,16 @@ public sealed class RunPlan
             if (backbone is not null && method is not null && sampler is not null) plan.Pretrain = (backbone, method, sampler);
             if (pretrain.Monitor?.Task is RecipeMapping monitor)
                 plan.Monitor = Choose(PluginKind.DownstreamTask, monitor, "pretrain.monitor.task");
+            var hooks = new List<PluginChoice>();
+            for (int i = 0; i < pretrain.CustomHooks.Count; i++)
+            {
+                var key = $"pretrain.custom_hooks[{i}]";
+                if (pretrain.CustomHooks[i] is not RecipeMapping)
+                    errors.Add(new RecipeError(pretrain.CustomHooks[i].Location, key, "must be a mapping with the hook's name and options"));
+                else if (Choose(PluginKind.Hook, pretrain.CustomHooks[i], key) is { } hook)
+                    hooks.Add(hook);
+            }
+            plan.Hooks = hooks;
         }
         var stages = new List<PluginChoice>();
         for (int i = 0; i < recipe.Evaluate.Count; i++)

@@ -1,6 +1,6 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Recipes;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 
 namespace ContrastiveCrop.Engine.Pipeline;
 

@@ -16,7 +16,8 @@ namespace ContrastiveCrop.Engine.Plugins;
 /// </remarks>
 public static class PluginDiscovery
 {
-    private static readonly Type[] SharedTypes = [typeof(ICropSampler), typeof(torch.Tensor)];
+    // The contracts, the SDK and TorchSharp are one copy shared by the host and every plugin, so their types are identical on both sides.
+    private static readonly Type[] SharedTypes = [typeof(ICropSampler), typeof(ContrastiveCrop.Sdk.Hooks.HookBase), typeof(torch.Tensor)];
 
     /// <summary>Scans <paramref name="folders"/> (missing ones are reported) and returns the catalogue.</summary>
     public static PluginCatalog Discover(IEnumerable<string> folders)

@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Hooks;
 
 namespace ContrastiveCrop.Engine.Plugins;
 
@@ -12,6 +13,7 @@ public static class PluginKinds
         (PluginKind.Backbone, typeof(IBackbone), "backbone"),
         (PluginKind.DownstreamTask, typeof(IDownstreamTask), "downstream task"),
         (PluginKind.DatasetSource, typeof(IDatasetSource), "data set"),
+        (PluginKind.Hook, typeof(HookBase), "hook"),
     ];
 
     /// <summary>The contract interface of <paramref name="kind"/>.</summary>

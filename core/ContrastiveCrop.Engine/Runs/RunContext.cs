@@ -1,15 +1,17 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Training;
 using TorchSharp;
 
 namespace ContrastiveCrop.Engine.Runs;
 
 /// <summary>The host's <see cref="IRunContext"/>: a run directory, its metrics file and log, a device.</summary>
-public sealed class RunContext : IRunContext, IDisposable
+public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
 {
     private readonly MetricsWriter _metrics;
     private readonly StreamWriter _log;
     private readonly Action<string> _console;
     private readonly Lock _gate = new();
+    private readonly IProgressReporter? _progress;
 
     /// <summary>Opens the metrics file and log of <paramref name="directory"/>.</summary>
     /// <param name="directory">The run's folder.</param>
@@ -18,9 +20,11 @@ public sealed class RunContext : IRunContext, IDisposable
     /// <param name="console">Where user-facing lines go besides the log file.</param>
     /// <param name="cancellation">Set when the user interrupts the run.</param>
     /// <param name="inputNormalization">How images are normalised for the backbone; ImageNet statistics when null.</param>
+    /// <param name="progress">The host's live progress display, offered to every stage's loop; null for none.</param>
     public RunContext(RunDirectory directory, torch.Device device, long seed, Action<string> console, CancellationToken cancellation,
-                      Normalization? inputNormalization = null)
+                      Normalization? inputNormalization = null, IProgressReporter? progress = null)
     {
+        _progress = progress;
         InputNormalization = inputNormalization ?? Normalization.ImageNet;
         Directory = directory;
         Device = device;
@@ -54,6 +58,9 @@ public sealed class RunContext : IRunContext, IDisposable
         lock (_gate) _log.WriteLine($"{DateTime.UtcNow:O} {message}");
         _console(message);
     }
+
+    /// <summary>The services a run offers plugins beside the contract: the progress display (<see cref="RunServices"/>).</summary>
+    public object? GetService(Type serviceType) => serviceType == typeof(IProgressReporter) ? _progress : null;
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ContrastiveCrop.Sdk.Checkpoints;
 
 namespace ContrastiveCrop.Engine.Runs;
 
@@ -54,23 +55,13 @@ public sealed class RunDirectory
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="file"/> atomically (temp file, then rename).</summary>
-    public static void WriteAtomically(string file, string text) =>
-        WriteAtomically(file, stream => { using var w = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
+    public static void WriteAtomically(string file, string text) => AtomicFile.Write(file, text);
 
     /// <summary>
     /// Writes a file through a temporary sibling and renames it into place, so a crash mid-write
     /// leaves the previous version intact.
     /// </summary>
-    public static void WriteAtomically(string file, Action<Stream> write)
-    {
-        var temp = file + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            write(stream);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, file, overwrite: true);
-    }
+    public static void WriteAtomically(string file, Action<Stream> write) => AtomicFile.Write(file, write);
 
     /// <summary>Writes the manifest as indented JSON.</summary>
     public void WriteManifest(RunManifest manifest) =>

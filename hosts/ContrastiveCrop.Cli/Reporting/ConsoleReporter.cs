@@ -1,4 +1,4 @@
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Sdk.Training;
 using Spectre.Console;
 
 namespace ContrastiveCrop.Cli.Reporting;
@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Cli.Reporting;
 /// The live console: on a terminal, a Spectre.Console progress bar with ETA, loss, learning rate and
 /// throughput; when output is redirected (logs, CI, tests), plain lines only.
 /// </summary>
-internal sealed class ConsoleReporter : ITrainingReporter, IDisposable
+internal sealed class ConsoleReporter : IProgressReporter, IDisposable
 {
     private readonly IAnsiConsole? terminal;
     private readonly Lock gate = new();
@@ -29,7 +29,7 @@ internal sealed class ConsoleReporter : ITrainingReporter, IDisposable
     }
 
     /// <inheritdoc />
-    public void Started(long step, long totalSteps, int totalEpochs)
+    public void Started(string label, long done, long total)
     {
         if (terminal is null) return;
         var ready = new TaskCompletionSource();
@@ -40,8 +40,8 @@ internal sealed class ConsoleReporter : ITrainingReporter, IDisposable
                      new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                task = context.AddTask("pretraining", maxValue: totalSteps);
-                task.Value = step;
+                task = context.AddTask(Markup.Escape(label), maxValue: total);
+                task.Value = done;
                 ready.SetResult();
                 await stopped.Task;
                 context.Refresh();
@@ -50,19 +50,15 @@ internal sealed class ConsoleReporter : ITrainingReporter, IDisposable
     }
 
     /// <inheritdoc />
-    public void Step(StepReport r)
+    public void Advanced(long done, string status)
     {
         if (task is null) return;
-        task.Value = r.Step;
-        task.Description = Markup.Escape(
-            $"epoch {r.Epoch}/{r.TotalEpochs}  loss {r.Loss:F4}  lr {r.LearningRate:G3}  {r.ImagesPerSecond:F0} img/s");
+        task.Value = done;
+        task.Description = Markup.Escape(status);
     }
 
     /// <inheritdoc />
-    public void EpochEnded(string summary)
-    {
-        // The engine already logged the summary through Log.
-    }
+    public void Line(string text) => Log(text);
 
     /// <inheritdoc />
     public void Stopped()

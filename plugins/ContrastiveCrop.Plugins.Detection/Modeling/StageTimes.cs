@@ -4,7 +4,7 @@ namespace ContrastiveCrop.Plugins.Detection.Modeling;
 
 /// <summary>
 /// Accumulated wall time per stage, for benchmarks and logs: <c>data</c>, <c>backbone</c>, <c>rpn</c>,
-/// <c>roi_heads</c>, <c>backward</c>, <c>step</c> (weight decay + SGD update); <c>rpn_loss</c> and
+/// <c>roi_heads</c>, and <c>iteration</c> (all of a training step, measured by a hook on the loop); <c>rpn_loss</c> and
 /// <c>roi_loss</c> (target assignment, sampling and loss formulas) are parts of <c>rpn</c> and <c>roi_heads</c>.
 /// </summary>
 internal sealed class StageTimes
@@ -19,9 +19,12 @@ internal sealed class StageTimes
     {
         var watch = Stopwatch.StartNew();
         var result = work();
-        _seconds[stage] = _seconds.GetValueOrDefault(stage) + watch.Elapsed.TotalSeconds;
+        Add(stage, watch.Elapsed.TotalSeconds);
         return result;
     }
+
+    /// <summary>Adds <paramref name="seconds"/> to <paramref name="stage"/>.</summary>
+    public void Add(string stage, double seconds) => _seconds[stage] = _seconds.GetValueOrDefault(stage) + seconds;
 
     /// <summary>Runs <paramref name="work"/>, timed as <paramref name="stage"/> when there is a <paramref name="timer"/>.</summary>
     public static T Measure<T>(StageTimes? timer, string stage, Func<T> work) => timer is null ? work() : timer.Measure(stage, work);

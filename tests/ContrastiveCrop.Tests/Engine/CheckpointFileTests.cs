@@ -1,4 +1,4 @@
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using NUnit.Framework;
 using static TorchSharp.torch;
 

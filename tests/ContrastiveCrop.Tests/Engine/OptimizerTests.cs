@@ -1,4 +1,4 @@
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Methods;
 using ContrastiveCrop.Plugins.Tests;
 using NUnit.Framework;
@@ -31,9 +31,8 @@ public class OptimizerTests
     {
         manual_seed(1);
         using var method = new SimSiam(new SimSiamOptions(ProjectionDim: 16, PredictorHiddenDim: 4), TinyProblem.Backbone());
-        var options = new PretrainOptions { WeightDecay = 1e-4, ExcludeNormAndBiasFromWeightDecay = true, FixedLrParameters = ["predictor."] };
-
-        var groups = OptimizerFactory.Groups(method, options);
+        var groups = OptimizerFactory.Groups(OptimizerFactory.Named(method.Module, method.TrainableParameters, "simsiam"),
+                                             new ParameterGrouping(1e-4, ExcludeNormAndBias: true, FixedLrPrefixes: ["predictor."]));
 
         var all = groups.SelectMany(g => g.Parameters).ToList();
         Assert.That(all, Has.Count.EqualTo(method.TrainableParameters.Count()));
@@ -49,7 +48,7 @@ public class OptimizerTests
     {
         manual_seed(1);
         using var method = new SimClr(new SimClrOptions(ProjectionDim: 8), TinyProblem.Backbone());
-        var groups = OptimizerFactory.Groups(method, new PretrainOptions { WeightDecay = 5e-4 });
+        var groups = OptimizerFactory.Groups(OptimizerFactory.Named(method.Module, method.TrainableParameters, "simclr"), new ParameterGrouping(5e-4));
         Assert.That(groups, Has.Count.EqualTo(1));
         Assert.That(groups[0].WeightDecay, Is.EqualTo(5e-4));
     }
@@ -78,7 +77,7 @@ public class OptimizerTests
     [TestCase(6, 5, 3, 6, 2)]
     public void LengthComesFromIterationsWhenSetElseFromEpochs(long iterations, int epochs, int perEpoch, long steps, int totalEpochs)
     {
-        var length = TrainingLength.From(new PretrainOptions { Iterations = iterations, Epochs = epochs }, perEpoch);
+        var length = TrainingLength.From(epochs, iterations, perEpoch);
         Assert.That((length.TotalSteps, length.TotalEpochs), Is.EqualTo((steps, totalEpochs)));
     }
 }

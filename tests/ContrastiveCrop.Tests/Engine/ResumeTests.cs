@@ -1,6 +1,6 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
@@ -89,7 +89,7 @@ public class ResumeTests
     /// optionally cancelled after an epoch or resumed; <paramref name="createMethod"/> replaces the default MoCo.
     /// </summary>
     internal static Outcome Train(int seedForInit, int? cancelAfterEpoch, string? resumeFrom, RunContext? context = null, PretrainOptions? options = null,
-        ILocalizingCropSampler? localizing = null, Func<IBackbone, ISiameseMethod>? createMethod = null)
+        ContrastiveCropSampler? localizing = null, Func<IBackbone, ISiameseMethod>? createMethod = null)
     {
         using var cancel = new CancellationTokenSource();
         var baseRun = context ?? NewRun();
@@ -101,40 +101,42 @@ public class ResumeTests
         using var module = method.Module;
         var counting = new CountingSampler();
         ICropSampler sampler = localizing ?? (ICropSampler)counting;
-        var reporter = new LossRecorder();
-        ITrainingHook boxes = localizing is null ? counting : new BoxUpdateHook((options ?? Options).BatchSize, (options ?? Options).ImageSize);
-        var hooks = new List<ITrainingHook> { boxes, new CancelAfter(cancelAfterEpoch, cancel) };
+        var losses = new LossRecorder();
+        // The sampler brings its own hook (ContrastiveCrop's box updates, or the counter); the run adds these after it.
+        var hooks = new List<HookBase> { new CancelAfter(cancelAfterEpoch, cancel), losses };
         using var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = 48, TestCount = 8, ImageSize = 16 }).Open("train");
-        new PretrainingEngine(options ?? Options, run, hooks, reporter).Train(data, sampler, method, backbone, resumeFrom);
-        return new Outcome(reporter.Losses, counting.Counter);
+        new PretrainingEngine(options ?? Options, run, hooks).Train(data, sampler, method, backbone, resumeFrom);
+        return new Outcome(losses.Losses, counting.Counter);
     }
 
-    /// <summary>Random resized crops plus a counter that hooks advance each epoch: stands for a sampler's boxes.</summary>
-    private sealed class CountingSampler : ICropSampler, IStatefulPlugin, ITrainingHook
+    /// <summary>Random resized crops plus a counter that its own hook advances each epoch: stands for a sampler's boxes.</summary>
+    private sealed class CountingSampler : ICropSampler, IStatefulPlugin, IHookProvider
     {
         private readonly RandomResizedCropSampler crops = new(new RandomResizedCropOptions());
-        public float Counter { get; private set; }
+        public float Counter { get; set; }
         public CropBox Sample(in CropRequest request, Random random) => crops.Sample(request, random);
         public IReadOnlyDictionary<string, Tensor> GetState() => new Dictionary<string, Tensor> { ["counter"] = tensor(new[] { Counter }) };
         public void SetState(IReadOnlyDictionary<string, Tensor> state) => Counter = state["counter"].item<float>();
-        public void OnEpochEnd(TrainingState state) => Counter = Counter * 2 + state.CompletedEpochs;
-    }
+        public IEnumerable<HookBase> CreateHooks(HookContext context) => [new Advance(this)];
 
-    private sealed class CancelAfter(int? epoch, CancellationTokenSource cancel) : ITrainingHook
-    {
-        public void OnEpochEnd(TrainingState state)
+        private sealed class Advance(CountingSampler sampler) : HookBase
         {
-            if (state.CompletedEpochs == epoch) cancel.Cancel();
+            public override void AfterEpoch(TrainingState state) => sampler.Counter = sampler.Counter * 2 + state.Epoch;
         }
     }
 
-    private sealed class LossRecorder : ITrainingReporter
+    private sealed class CancelAfter(int? epoch, CancellationTokenSource cancel) : HookBase
+    {
+        public override void AfterEpoch(TrainingState state)
+        {
+            if (state.Epoch == epoch) cancel.Cancel();
+        }
+    }
+
+    private sealed class LossRecorder : HookBase
     {
         public List<double> Losses { get; } = [];
-        public void Started(long step, long totalSteps, int totalEpochs) { }
-        public void Step(StepReport report) => Losses.Add(report.Loss);
-        public void EpochEnded(string summary) { }
-        public void Stopped() { }
+        public override void AfterStep(TrainingState state, StepReport report) => Losses.Add(report.Loss);
     }
 }
 

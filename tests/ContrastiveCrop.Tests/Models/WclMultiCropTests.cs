@@ -1,5 +1,5 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
@@ -62,10 +62,13 @@ public class WclMultiCropTests
         var images = Enumerable.Range(0, 6).Select(i =>
             new LabeledImage(new RgbImage(6, 6, Enumerable.Repeat((byte)(20 * i), 6 * 6 * 3).ToArray()), 0)).ToList();
         var data = new InMemoryDataset("greys", images, ["a"]);
-        var table = new NeighbourTable(6, 2);
-        var small = new ViewSpec("crop-flip", 3) { Scale = new CropScale(0.05, 0.14), FromNeighbour = true };
-        var loader = new ViewBatchLoader(data, new RandomResizedCropSampler(new RandomResizedCropOptions()), [new ViewSpec("crop-flip"), small, small],
-                                         6, 3, 7, new Normalization([0, 0, 0], [1, 1, 1]), table);
+        // WCL answers the loader which image each view is cut from: views 0 and 1 (large) are the image's own, the small ones its neighbours'.
+        using var wcl = new Wcl(Knn(3) with { SmallCrops = 2, Pipeline = "crop-flip", SmallCropScale = [0.05, 0.14] }, TinyProblem.Backbone());
+        var hooks = wcl.CreateHooks(new HookContext("pretrain", null!, null, data, new EvalFeaturePass(3, 6))).ToList();
+        Assert.That(hooks.Single(), Is.InstanceOf<NeighbourTableHook>());
+        var table = wcl.Neighbours!;
+        var loader = new ViewBatchLoader(data, new RandomResizedCropSampler(new RandomResizedCropOptions()), wcl.Views,
+                                         6, 3, 7, new Normalization([0, 0, 0], [1, 1, 1]), wcl);
         float Grey(ViewBatch batch, int view, int row) => batch.Views[view][row * 3 * batch.Sizes[view] * batch.Sizes[view]] * 255;
 
         var warmUp = loader.Build([0, 4, 5], epoch: 0);
@@ -76,10 +79,11 @@ public class WclMultiCropTests
         for (int row = 0; row < 3; row++)
         {
             int i = anchors[row];
-            Assert.That(Grey(warmUp, 1, row), Is.EqualTo(20 * i).Within(1e-3), "before the table: the image itself");
+            Assert.That(Grey(warmUp, 2, row), Is.EqualTo(20 * i).Within(1e-3), "before the table: the image itself");
             Assert.That(Grey(knn, 0, row), Is.EqualTo(20 * i).Within(1e-3), "large views stay the image's own");
-            Assert.That(Grey(knn, 1, row), Is.EqualTo(20 * ((i + 1) % 6)).Within(1e-3), "first small view: nearest neighbour");
-            Assert.That(Grey(knn, 2, row), Is.EqualTo(20 * ((i + 3) % 6)).Within(1e-3), "second small view: second neighbour");
+            Assert.That(Grey(knn, 1, row), Is.EqualTo(20 * i).Within(1e-3), "large views stay the image's own");
+            Assert.That(Grey(knn, 2, row), Is.EqualTo(20 * ((i + 1) % 6)).Within(1e-3), "first small view: nearest neighbour");
+            Assert.That(Grey(knn, 3, row), Is.EqualTo(20 * ((i + 3) % 6)).Within(1e-3), "second small view: second neighbour");
         }
     }
 
@@ -118,8 +122,8 @@ public class WclMultiCropTests
     {
         using var method = new Wcl(new WclOptions(ProjectionDim: 8), TinyProblem.Backbone());
         Assert.That(method.Views, Has.Count.EqualTo(2));
-        Assert.That(method.Views.All(v => v.Scale is null && !v.FromNeighbour));
-        Assert.That(method.NeighbourCount, Is.Zero);
+        Assert.That(method.Views.All(v => v.Scale is null));
+        Assert.That(method.CreateHooks(new HookContext("pretrain", null!, null, null, new EvalFeaturePass(2, 8))), Is.Empty, "no neighbour table without knn_neighbours");
     }
 
     [Test]
@@ -127,9 +131,12 @@ public class WclMultiCropTests
     {
         using var method = new Wcl(Knn(8) with { SmallCrops = 3 }, TinyProblem.Backbone());
         Assert.That(method.Views, Has.Count.EqualTo(5));
-        Assert.That(method.Views.Skip(2).All(v => v.Size == 8 && v.Scale == new CropScale(0.05, 0.14) && v.FromNeighbour));
-        Assert.That(method.Views.Take(2).All(v => v.Size is null && v.Scale is null && !v.FromNeighbour));
-        Assert.That((method.NeighbourCount, method.NeighbourWarmupEpochs), Is.EqualTo((2, 1)));
+        Assert.That(method.Views.Skip(2).All(v => v.Size == 8 && v.Scale == new CropScale(0.05, 0.14)));
+        Assert.That(method.Views.Take(2).All(v => v.Size is null && v.Scale is null));
+        var images = Enumerable.Range(0, 4).Select(i => new LabeledImage(new RgbImage(4, 4, new byte[48]), 0)).ToList();
+        using var data = new InMemoryDataset("four", images, ["a"]);
+        method.CreateHooks(new HookContext("pretrain", null!, null, data, new EvalFeaturePass(2, 8))).ToList();
+        Assert.That((method.Neighbours!.ImageCount, method.Neighbours.NeighbourCount), Is.EqualTo((4, 2)));
     }
 
     [Test]
@@ -196,9 +203,9 @@ public class WclMultiCropTests
         // No update after the last epoch, so both final checkpoints hold the table computed after epoch 2.
         var (_, final) = CheckpointFile.Load(Checkpoint(uninterruptedRun));
         var (_, resumedFinal) = CheckpointFile.Load(Checkpoint(resumedRun));
-        var table = final["plugin/neighbours/indices"];
+        var table = final["hook/neighbours/indices"];
         Assert.That(table.shape, Is.EqualTo(new long[] { 48, 2 }));
-        Assert.That(resumedFinal["plugin/neighbours/indices"].data<long>().ToArray(), Is.EqualTo(table.data<long>().ToArray()));
+        Assert.That(resumedFinal["hook/neighbours/indices"].data<long>().ToArray(), Is.EqualTo(table.data<long>().ToArray()));
         foreach (var t in final.Values.Concat(resumedFinal.Values)) t.Dispose();
     }
 

@@ -98,26 +98,28 @@ public sealed class PluginDiscoveryTests
     [Test]
     public void A_plugin_built_against_another_contracts_major_version_is_refused_with_both_versions()
     {
-        var folder = TestFolders.NewTemp("contracts-v2");
+        var folder = TestFolders.NewTemp("contracts-v3");
         var fakeContracts = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts",
             "namespace ContrastiveCrop.Contracts { public sealed class PluginAttribute : System.Attribute { public PluginAttribute(string n) {} } }",
-            [], version: "2.0.0.0");
+            [], version: "3.0.0.0");
         PluginCompiler.Compile(Path.Combine(folder, "plugins", "Future"), "FuturePlugin",
             "[ContrastiveCrop.Contracts.Plugin(\"from-the-future\")] public sealed class Future { }", [fakeContracts]);
 
         var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
 
         Assert.That(catalog.Problems, Has.Count.EqualTo(1));
-        Assert.That(catalog.Problems[0], Does.Contain("FuturePlugin.dll").And.Contain("contracts 2.0").And.Contain($"contracts {ContractsVersion.Text}"));
+        Assert.That(catalog.Problems[0], Does.Contain("FuturePlugin.dll").And.Contain("contracts 3.0").And.Contain($"contracts {ContractsVersion.Text}"));
         Assert.That(catalog.All, Is.Empty);
     }
 
-    [Test]
-    public void A_sampler_built_against_contracts_1_0_loads_and_samples_under_the_current_minor_version()
+    [TestCase("1.0.0.0", "1.0")]
+    [TestCase("1.1.0.0", "1.1")]
+    public void A_sampler_built_against_contracts_1_x_is_refused_naming_both_versions(string assemblyVersion, string text)
     {
-        // Contracts 1.0 as a plugin saw them: CropRequest without Scale, no neighbour views.
-        var folder = TestFolders.NewTemp("contracts-v1.0");
-        var contracts10 = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts", """
+        // Contracts 2.0 removed ILocalizingCropSampler, INeighbourCropMethod and ViewSpec.FromNeighbour: a 1.x plugin
+        // may use them, so it is refused at discovery with both versions named rather than failing later with a TypeLoadException.
+        var folder = TestFolders.NewTemp("contracts-v1");
+        var contracts1 = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts", """
             namespace ContrastiveCrop.Contracts
             {
                 public sealed class PluginAttribute : System.Attribute { public PluginAttribute(string name) => Name = name; public string Name { get; } }
@@ -125,7 +127,7 @@ public sealed class PluginDiscoveryTests
                 public readonly record struct CropBox(int Top, int Left, int Height, int Width);
                 public interface ICropSampler { CropBox Sample(in CropRequest request, System.Random random); }
             }
-            """, [], version: "1.0.0.0");
+            """, [], version: assemblyVersion);
         PluginCompiler.Compile(Path.Combine(folder, "plugins", "Old"), "OldPlugin", """
             using ContrastiveCrop.Contracts;
             [Plugin("top-left-quarter")]
@@ -133,14 +135,44 @@ public sealed class PluginDiscoveryTests
             {
                 public CropBox Sample(in CropRequest request, System.Random random) => new(0, 0, request.Height / 2, request.Width / 2);
             }
-            """, [contracts10]);
+            """, [contracts1]);
 
         var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
-        var sampler = Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: top-left-quarter\n"), "sampler");
 
-        Assert.That(ContractsVersion.Text, Is.EqualTo("1.1"));
+        Assert.That(ContractsVersion.Text, Is.EqualTo("2.0"));
+        Assert.That(catalog.All, Is.Empty);
+        Assert.That(catalog.Problems.Single(), Does.Contain("OldPlugin.dll").And.Contain($"contracts {text}").And.Contain("contracts 2.0")
+                                                .And.Contain("rebuild the plugin against ContrastiveCrop.Contracts 2.x"));
+    }
+
+    [Test]
+    public void A_sampler_built_against_the_current_contracts_loads_and_sees_the_new_request_fields()
+    {
+        // Built against this host's contracts 2.0: CropRequest carries the epoch and the pixels.
+        var folder = TestFolders.NewTemp("contracts-v2");
+        PluginCompiler.Compile(Path.Combine(folder, "plugins", "Now"), "NowPlugin", """
+            using ContrastiveCrop.Contracts;
+            [Plugin("brightest-row")]
+            public sealed class BrightestRow : ICropSampler
+            {
+                // A one-row crop at the brightest row (red channel), as wide as the epoch number (at least 1).
+                public CropBox Sample(in CropRequest request, System.Random random)
+                {
+                    int best = 0;
+                    for (int y = 0; y < request.Height; y++)
+                        if (request.Pixel(y, 0, 0) > request.Pixel(best, 0, 0)) best = y;
+                    return new(best, 0, 1, System.Math.Max(1, request.Epoch));
+                }
+            }
+            """, PluginCompiler.HostContracts);
+
+        var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
+        var sampler = Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: brightest-row\n"), "sampler");
+        var pixels = new byte[5 * 4 * 3];
+        pixels[(3 * 4 + 0) * 3] = 200;
+
         Assert.That(catalog.Problems, Is.Empty);
-        Assert.That(sampler.Sample(new CropRequest(0, 2, 40, 20) { Scale = new CropScale(0.05, 0.14) }, new Random(1)), Is.EqualTo(new CropBox(0, 0, 20, 10)));
+        Assert.That(sampler.Sample(new CropRequest(0, 0, 5, 4) { Epoch = 2, Pixels = pixels }, new Random(1)), Is.EqualTo(new CropBox(3, 0, 1, 2)));
     }
 
     [Test]

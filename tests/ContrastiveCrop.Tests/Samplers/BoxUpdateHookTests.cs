@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;
@@ -20,7 +20,9 @@ public sealed class BoxUpdateHookTests
 
     private sealed record Setup(RunContext Run, IImageDataset Data, ResNet Backbone, SimClr Method, ContrastiveCropSampler Sampler) : IDisposable
     {
-        public TrainingState After(int epochs, int total) => new(epochs, total, epochs * 10L, Method, Backbone, Data, Sampler, Run);
+        public TrainingState After(int epochs, int total) => new("pretrain", epochs, total, epochs * 10L, total * 10L, Run);
+
+        public BoxUpdateHook Hook(int batchSize) => new(Sampler, Backbone, Data, new EvalFeaturePass(batchSize, 16));
 
         public void Dispose()
         {
@@ -46,11 +48,11 @@ public sealed class BoxUpdateHookTests
     public void An_update_matches_one_eval_mode_pass_over_all_images_and_restores_train_mode()
     {
         using var s = Create();
-        var hook = new BoxUpdateHook(batchSize: 5, fallbackSize: 16);
-        hook.OnTrainingStart(s.After(0, 10));
+        var hook = s.Hook(batchSize: 5);
+        hook.BeforeTrain(s.After(0, 10));
         Assert.That(s.Sampler.Boxes, Has.Count.EqualTo(Images).And.All.EqualTo(NormalizedBox.Whole));
 
-        hook.OnEpochEnd(s.After(2, 10));
+        hook.AfterEpoch(s.After(2, 10));
 
         Assert.That(s.Backbone.training, Is.True);
         // In train mode batch norm would use batch statistics, so batches of 5 would not match one batch of 24.
@@ -74,10 +76,10 @@ public sealed class BoxUpdateHookTests
     public void An_update_logs_its_time_box_statistics_and_IoU_and_writes_viewable_diagnostics()
     {
         using var s = Create();
-        var hook = new BoxUpdateHook(batchSize: 8, fallbackSize: 16, reference: new RandomResizedCropSampler(new RandomResizedCropOptions()));
-        hook.OnTrainingStart(s.After(0, 10));
-        hook.OnEpochEnd(s.After(1, 10)); // not due: 10% of training
-        hook.OnEpochEnd(s.After(4, 10));
+        var hook = s.Hook(batchSize: 8);
+        hook.BeforeTrain(s.After(0, 10));
+        hook.AfterEpoch(s.After(1, 10)); // not due: 10% of training
+        hook.AfterEpoch(s.After(4, 10));
 
         var records = File.ReadAllLines(s.Run.Directory.MetricsFile).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var update = records.Single(r => r.GetProperty("stage").GetString() == BoxUpdateHook.MetricsStage).GetProperty("values");

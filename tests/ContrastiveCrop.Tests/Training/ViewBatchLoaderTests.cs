@@ -1,5 +1,5 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Datasets;
 using NUnit.Framework;

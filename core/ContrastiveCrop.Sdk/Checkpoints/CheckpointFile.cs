@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Sdk.Checkpoints;
+
+/// <summary>
+/// The on-disk checkpoint layout: magic, JSON <see cref="CheckpointInfo"/>, named tensors (dtype,
+/// shape, raw little-endian bytes), then a SHA-256 of everything before it and an end marker, so a
+/// truncated or damaged file is recognised before anything is loaded. Written through a temporary
+/// file and renamed into place, so a crash mid-write keeps the previous checkpoint.
+/// </summary>
+public static class CheckpointFile
+{
+    private static readonly byte[] Magic = "CCROPCK1"u8.ToArray();
+    private static readonly byte[] EndMarker = "CCROPEND"u8.ToArray();
+
+    /// <summary>Writes <paramref name="tensors"/> and <paramref name="info"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save(string path, CheckpointInfo info, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream =>
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var hashing = new HashingStream(stream, hash))
+            using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(JsonSerializer.Serialize(info));
+                var list = tensors.ToList();
+                writer.Write(list.Count);
+                foreach (var (name, value) in list)
+                {
+                    using var cpu = value.detach().cpu().contiguous();
+                    writer.Write(name);
+                    writer.Write((int)cpu.dtype);
+                    writer.Write((int)cpu.ndim);
+                    foreach (var d in cpu.shape) writer.Write(d);
+                    var bytes = cpu.bytes;
+                    writer.Write((long)bytes.Length);
+                    writer.Write(bytes);
+                }
+            }
+            stream.Write(hash.GetHashAndReset());
+            stream.Write(EndMarker);
+        });
+    }
+
+    /// <summary>Reads a checkpoint; throws <see cref="CheckpointException"/> naming the file when it is unusable.</summary>
+    public static (CheckpointInfo Info, Dictionary<string, Tensor> Tensors) Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"Checkpoint '{path}' does not exist.");
+        var content = File.ReadAllBytes(path);
+        const int trailer = 32 + 8;
+        if (content.Length < Magic.Length + trailer || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new CheckpointException($"'{path}' is not a ContrastiveCrop checkpoint (wrong header or too short: {content.Length} bytes).");
+        if (!content.AsSpan(content.Length - 8).SequenceEqual(EndMarker) ||
+            !SHA256.HashData(content.AsSpan(0, content.Length - trailer)).AsSpan().SequenceEqual(content.AsSpan(content.Length - trailer, 32)))
+            throw new CheckpointException(
+                $"Checkpoint '{path}' is truncated or corrupt (its checksum does not match; {content.Length} bytes). " +
+                "It was probably cut off by a crash or a full disk: delete it and resume from an earlier copy, or start the run again.");
+
+        using var reader = new BinaryReader(new MemoryStream(content, 0, content.Length - trailer), Encoding.UTF8);
+        reader.ReadBytes(Magic.Length);
+        var info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString())
+                   ?? throw new CheckpointException($"Checkpoint '{path}' has no header.");
+        if (info.FormatVersion != CheckpointInfo.CurrentFormat)
+            throw new CheckpointException($"Checkpoint '{path}' has format {info.FormatVersion}; this ccrop reads format {CheckpointInfo.CurrentFormat}.");
+        int count = reader.ReadInt32();
+        var tensors = new Dictionary<string, Tensor>(count);
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString();
+            var dtype = (ScalarType)reader.ReadInt32();
+            var shape = new long[reader.ReadInt32()];
+            for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+            var bytes = reader.ReadBytes(checked((int)reader.ReadInt64()));
+            var value = empty(shape, dtype);
+            value.bytes = bytes;
+            tensors[name] = value;
+        }
+        return (info, tensors);
+    }
+
+    /// <summary>Passes writes through to a stream while feeding them to a hash.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            hash.AppendData(buffer);
+            inner.Write(buffer);
+        }
+    }
+}
