@@ -8,6 +8,7 @@ using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Cli.Reporting;
 using ContrastiveCrop.Engine.Training;
+using ContrastiveCrop.Interop;
 using TorchSharp;
 
 namespace ContrastiveCrop.Cli;
@@ -79,7 +80,9 @@ internal static class Commands
         string from = checkpoint == BackboneCheckpoint.Random ? checkpoint : Path.GetFullPath(checkpoint);
         recipe ??= checkpoint == BackboneCheckpoint.Random
             ? throw new ArgumentException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).")
-            : RunDirectory.Open(RunFolderOf(from)).RecipeFile;
+            : File.Exists(from) && CheckpointSniffer.Sniff(from) != CheckpointFormat.ContrastiveCrop
+                ? throw new ArgumentException($"'{from}' is not a ccrop run's checkpoint ({CheckpointSniffer.Describe(CheckpointSniffer.Sniff(from))}): give --recipe naming the data set, backbone and evaluate stages.")
+                : RunDirectory.Open(RunFolderOf(from)).RecipeFile;
         var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
         using (container)
             return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);

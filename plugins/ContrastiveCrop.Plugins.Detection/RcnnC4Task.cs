@@ -1,6 +1,7 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Detection.Formats;
+using ContrastiveCrop.Interop;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using ContrastiveCrop.Plugins.Detection.Training;
@@ -47,6 +48,12 @@ public abstract class RcnnC4Task : IDownstreamTask
             var report = BackboneWeights.Load(model, source, description);
             run.Log($"{_stage}: initialised from {description}: {report.Summary()}.");
         }
+        else if (_options.Init == "checkpoint")
+        {
+            using var imported = ImportCheckpoint(_options.Checkpoint);
+            var report = BackboneWeights.Load(model, imported.Tensors, imported.Describe());
+            run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}.");
+        }
         else
         {
             run.Log($"{_stage}: random initialisation (init: random); the run's backbone is not used.");
@@ -63,10 +70,23 @@ public abstract class RcnnC4Task : IDownstreamTask
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
         run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The results table labels repeated stages by their init too; this row keeps it machine-readable.
-        metrics["pretrained_init"] = _options.Init == "backbone" ? 1 : 0;
+        metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
         return new DownstreamResult(metrics);
+    }
+
+    /// <summary>The ResNet in a PyTorch or safetensors file, renamed to torchvision's names.</summary>
+    private static ImportedBackbone ImportCheckpoint(string path)
+    {
+        try
+        {
+            return PretrainedBackbone.Read(Path.GetFullPath(path));
+        }
+        catch (InteropException e)
+        {
+            throw new DetectionSetupException($"checkpoint: {e.Message}", e);
+        }
     }
 }
