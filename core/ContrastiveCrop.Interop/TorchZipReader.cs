@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Razorvine.Pickle;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -47,12 +48,28 @@ public static class TorchZipReader
         catch (PickleException e)
         {
             throw new InteropException(
-                $"'{path}' holds Python objects this reader cannot rebuild ({e.Message}); save only the tensors: torch.save({{'state_dict': model.state_dict()}}, path).", e);
+                $"'{path}' holds Python objects this reader cannot rebuild ({PythonClass(e.Message)}); save only the tensors: torch.save({{'state_dict': model.state_dict()}}, path).", e);
+        }
+        catch (ExternalException e) when (e.Message.Contains("out of bounds for storage", StringComparison.Ordinal))
+        {
+            // PyBridge rebuilds each tensor on a storage of its own size, so a tensor saved as a view into a
+            // larger storage (a slice, tied or flattened parameters) cannot be placed.
+            throw new InteropException(
+                $"'{path}' holds a tensor that is a view into a larger storage (a slice, or tied / flattened parameters), which this reader cannot rebuild; " +
+                "re-save with copies: torch.save({k: v.clone() for k, v in state_dict.items()}, path).", e);
         }
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         Flatten(root, "", tensors);
         return tensors;
+    }
+
+    /// <summary>The Python class Razorvine names in "... (for numpy.dtype) ...", or its whole message.</summary>
+    private static string PythonClass(string message)
+    {
+        int start = message.IndexOf("(for ", StringComparison.Ordinal);
+        int end = start < 0 ? -1 : message.IndexOf(')', start);
+        return end > start ? message[(start + 5)..end] : message;
     }
 
     private static void Flatten(object? value, string prefix, Dictionary<string, Tensor> into)

@@ -52,7 +52,8 @@ public abstract class RcnnC4Task : IDownstreamTask
         {
             using var imported = ImportCheckpoint(_options.Checkpoint);
             var report = BackboneWeights.Load(model, imported.Tensors, imported.Describe());
-            run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}.");
+            run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}; " +
+                    $"not loaded from the file: {imported.DroppedHeads.Count} head tensor(s), {imported.Ignored.Count} tensor(s) outside the backbone.");
         }
         else
         {
