@@ -126,6 +126,11 @@ def main(out):
     torch.save(torchvision.models.mobilenet_v3_small(width_mult=0.25, num_classes=10).state_dict(),
                os.path.join(out, "mobilenet-v3-small.pth"))
     torch.save(nn.Sequential(nn.Linear(2, 2)), os.path.join(out, "whole-module.pth"))
+    # A numpy scalar beside the state dict (as some training scripts save best_acc1).
+    import numpy
+    torch.save({"state_dict": nn.Linear(2, 2).state_dict(), "best_acc1": numpy.float64(0.5)}, os.path.join(out, "numpy-scalar.pth"))
+    # A tensor saved as a view into a larger storage (a slice).
+    torch.save({"conv1.weight": torch.zeros(4, 2, 3)[1]}, os.path.join(out, "storage-view.pth"))
 
     with open(os.path.join(out, "reference.json"), "w") as f:
         json.dump(reference, f)

@@ -30,6 +30,8 @@ public sealed class BadInputTests
     [TestCase("truncated.pth", "damaged or truncated zip file", "copy or download it again")]
     [TestCase("mobilenet-v3-small.pth", "holds no torchvision-layout ResNet", "it is another architecture")]
     [TestCase("whole-module.pth", "holds a whole pickled nn.Module", "torch.save(model.state_dict(), path)")]
+    [TestCase("numpy-scalar.pth", "holds Python objects this reader cannot rebuild (numpy.dtype)", "save only the tensors")]
+    [TestCase("storage-view.pth", "a view into a larger storage", "v.clone()")]
     public void Unusable_files_fail_with_one_message_naming_the_file_and_what_to_do(string fixture, string what, string todo)
     {
         var path = InteropFixtures.File(fixture);
