@@ -35,6 +35,8 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
+        // A bad checkpoint file is reported before the data set is read.
+        using var imported = _options.Init == "checkpoint" ? ImportCheckpoint(_options.Checkpoint) : null;
         var (train, test) = _options.ReadSplits();
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
             throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
@@ -48,12 +50,13 @@ public abstract class RcnnC4Task : IDownstreamTask
             var report = BackboneWeights.Load(model, source, description);
             run.Log($"{_stage}: initialised from {description}: {report.Summary()}.");
         }
-        else if (_options.Init == "checkpoint")
+        else if (imported is not null)
         {
-            using var imported = ImportCheckpoint(_options.Checkpoint);
             var report = BackboneWeights.Load(model, imported.Tensors, imported.Describe());
             run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}; " +
                     $"not loaded from the file: {imported.DroppedHeads.Count} head tensor(s), {imported.Ignored.Count} tensor(s) outside the backbone.");
+            // The file's tensors are not needed during training (the using's later Dispose is a no-op).
+            imported.Dispose();
         }
         else
         {
