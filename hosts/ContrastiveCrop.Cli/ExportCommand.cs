@@ -148,5 +148,11 @@ internal static class ExportCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return Commands.UserError;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException and not (FileNotFoundException or DirectoryNotFoundException))
+        {
+            // A read-only folder or a full disk: the user picks another --out.
+            Console.Error.WriteLine($"error: cannot write the export: {e.Message} Choose another --out.");
+            return Commands.UserError;
+        }
     }
 }
