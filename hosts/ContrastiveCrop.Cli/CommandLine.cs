@@ -29,7 +29,7 @@ internal static class CommandLine
             : Commands.Run(p.GetValue(runRecipe) ?? throw new ArgumentException("ccrop run needs a recipe file (or --resume <run folder>)."),
                            p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
 
-        var checkpointArgument = new Argument<string>("checkpoint") { Description = "A checkpoint (.pt), a run folder, or 'random' (untrained baseline)." };
+        var checkpointArgument = new Argument<string>("checkpoint") { Description = "A checkpoint (.pt), a run folder, a PyTorch or safetensors ResNet file (with --recipe), or 'random' (untrained baseline)." };
         var evalRecipeOption = new Option<string?>("--recipe")
         {
             Description = "Recipe giving data, backbone and evaluate stages (default: the run folder's recipe.yaml).",
@@ -81,7 +81,7 @@ internal static class CommandLine
 
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, recipe, plugins, doctor, data,
+            run, eval, recipe, plugins, doctor, data, ExportCommand.Build(),
         };
     }
 }

@@ -10,6 +10,7 @@ using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Cli.Reporting;
 using ContrastiveCrop.Engine.Pretraining;
+using ContrastiveCrop.Interop;
 using TorchSharp;
 
 namespace ContrastiveCrop.Cli;
@@ -79,12 +80,20 @@ internal static class Commands
     public static int EvaluateCheckpoint(string checkpoint, string? recipe, string[] overrides, string[] pluginFolders)
     {
         string from = checkpoint == BackboneCheckpoint.Random ? checkpoint : Path.GetFullPath(checkpoint);
-        recipe ??= checkpoint == BackboneCheckpoint.Random
-            ? throw new ArgumentException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).")
-            : RunDirectory.Open(RunFolderOf(from)).RecipeFile;
+        recipe ??= RecipeOfRun(from);
         var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
         using (container)
             return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+    }
+
+    /// <summary>The recipe.yaml of the run <paramref name="from"/> belongs to; other sources need --recipe.</summary>
+    private static string RecipeOfRun(string from)
+    {
+        if (from == BackboneCheckpoint.Random)
+            throw new ArgumentException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).");
+        if (File.Exists(from) && CheckpointSniffer.Sniff(from) is var format && format != CheckpointFormat.ContrastiveCrop)
+            throw new ArgumentException($"'{from}' is not a ccrop run's checkpoint ({CheckpointSniffer.Describe(format)}): give --recipe naming the data set, backbone and evaluate stages.");
+        return RunDirectory.Open(RunFolderOf(from)).RecipeFile;
     }
 
     /// <summary>A run folder given directly, or the one holding checkpoints/&lt;file&gt;.pt.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Detection.Formats;
+using ContrastiveCrop.Interop;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using ContrastiveCrop.Plugins.Detection.Training;
@@ -34,6 +35,8 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
+        // A bad checkpoint file is reported before the data set is read.
+        using var imported = _options.Init == "checkpoint" ? ImportCheckpoint(_options.Checkpoint) : null;
         var (train, test) = _options.ReadSplits();
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
             throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
@@ -46,6 +49,14 @@ public abstract class RcnnC4Task : IDownstreamTask
             var description = context.CheckpointPath ?? "the run's backbone";
             var report = BackboneWeights.Load(model, source, description);
             run.Log($"{_stage}: initialised from {description}: {report.Summary()}.");
+        }
+        else if (imported is not null)
+        {
+            var report = BackboneWeights.Load(model, imported.Tensors, imported.Describe());
+            run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}; " +
+                    $"not loaded from the file: {imported.DroppedHeads.Count} head tensor(s), {imported.Ignored.Count} tensor(s) outside the backbone.");
+            // The file's tensors are not needed during training (the using's later Dispose is a no-op).
+            imported.Dispose();
         }
         else
         {
@@ -64,10 +75,23 @@ public abstract class RcnnC4Task : IDownstreamTask
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
         run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The results table labels repeated stages by their init too; this row keeps it machine-readable.
-        metrics["pretrained_init"] = _options.Init == "backbone" ? 1 : 0;
+        metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
         return new DownstreamResult(metrics);
+    }
+
+    /// <summary>The ResNet in a PyTorch or safetensors file, renamed to torchvision's names.</summary>
+    private static ImportedBackbone ImportCheckpoint(string path)
+    {
+        try
+        {
+            return PretrainedBackbone.Read(Path.GetFullPath(path));
+        }
+        catch (InteropException e)
+        {
+            throw new DetectionSetupException($"checkpoint: {e.Message}", e);
+        }
     }
 }

@@ -31,8 +31,17 @@ public sealed record RcnnOptions : IValidatableOptions
     /// <summary>COCO test image folder.</summary>
     public string TestImages { get; init; } = "";
 
-    /// <summary><c>backbone</c> (the run's pretrained backbone) or <c>random</c> (He initialisation; the baseline).</summary>
+    /// <summary>
+    /// <c>backbone</c> (the run's pretrained backbone), <c>random</c> (He initialisation; the baseline) or
+    /// <c>checkpoint</c> (the ResNet in <see cref="Checkpoint"/>, e.g. torchvision's ImageNet resnet50: the
+    /// paper's "supervised" row).
+    /// </summary>
     public string Init { get; init; } = "backbone";
+    /// <summary>
+    /// With <c>init: checkpoint</c>: a PyTorch (.pth/.pt/.pth.tar, zip format) or safetensors ResNet file in any
+    /// layout ccrop imports (torchvision, MoCo, SimCLR, SimSiam, BYOL); relative to the working directory.
+    /// </summary>
+    public string Checkpoint { get; init; } = "";
     /// <summary>ResNet depth of the detector (must match the pretrained backbone).</summary>
     public int Depth { get; init; } = 50;
     /// <summary>ResNet width multiplier of the detector (must match the pretrained backbone).</summary>
@@ -96,7 +105,9 @@ public sealed record RcnnOptions : IValidatableOptions
         if (Format == "coco")
             foreach (var (key, value) in new[] { ("train_json", TrainJson), ("train_images", TrainImages), ("test_json", TestJson), ("test_images", TestImages) })
                 if (value.Length == 0) yield return new OptionError(key, "required with format: coco.");
-        if (Init is not ("backbone" or "random")) yield return new OptionError("init", $"must be backbone or random; got '{Init}'.");
+        if (Init is not ("backbone" or "random" or "checkpoint")) yield return new OptionError("init", $"must be backbone, random or checkpoint; got '{Init}'.");
+        if (Init == "checkpoint" && Checkpoint.Length == 0)
+            yield return new OptionError("checkpoint", "init: checkpoint needs the file, e.g. checkpoint: resnet50-19c8e357.pth (torchvision ImageNet weights) or a PyTorch / safetensors ResNet.");
         if (Depth is not (18 or 34 or 50)) yield return new OptionError("depth", $"must be 18, 34 or 50; got {Depth}.");
         if (!(WidthMultiplier > 0)) yield return new OptionError("width_multiplier", "must be positive.");
         if (MinSizeTrain.Count == 0 || MinSizeTrain.Any(s => s < 32)) yield return new OptionError("min_size_train", "give sizes of at least 32 pixels.");
