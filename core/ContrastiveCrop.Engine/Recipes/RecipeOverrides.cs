@@ -18,7 +18,7 @@ internal static class RecipeOverrides
         for (var i = 0; i < overrides.Count; i++)
         {
             var text = overrides[i] ?? string.Empty;
-            var location = new SourceLocation(SourceLocation.OverrideFile, i + 1, 1);
+            var location = new SourceLocation(SourceLocation.OverrideFile, i + 1, 1) { Argument = text };
             var separator = text.IndexOf('=', System.StringComparison.Ordinal);
             if (separator < 0)
             {

@@ -130,7 +130,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
                     if (!double.IsFinite(loss))
                         throw new TrainingDivergedException(
                             $"The loss became {loss} at epoch {epoch + 1}, step {step + 1} (lr {lr:G4}). Training stopped; " +
-                            $"the last good checkpoint is kept in '{run.Directory.CheckpointDirectory}'. Lower pretrain.lr, add warm-up or set pretrain.clip_grad_norm.");
+                            $"{run.Directory.CheckpointNote()}. Lower pretrain.lr, add warm-up or set pretrain.clip_grad_norm.");
                     optimizer.ZeroGrad();
                     output.Loss.backward();
                     if (options.ClipGradNorm is { } maxNorm) GradientClipping.ClipByNorm(optimizer.Parameters, maxNorm);
