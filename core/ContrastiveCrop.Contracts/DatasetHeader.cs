@@ -6,7 +6,11 @@ namespace ContrastiveCrop.Contracts;
 /// </summary>
 /// <param name="Count">Number of images.</param>
 /// <param name="Classes">Class names in label order; empty for unlabeled data.</param>
-public sealed record DatasetHeader(int Count, IReadOnlyList<string> Classes);
+public sealed record DatasetHeader(int Count, IReadOnlyList<string> Classes)
+{
+    /// <summary>Things the user should know that do not stop a run (e.g. an empty class folder), one line each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Implemented by an options record whose plugin reads splits of the run's data set (a kNN monitor,

@@ -38,8 +38,9 @@ public sealed record ImageFolderIndex(string Root, IReadOnlyList<string> Classes
     /// <summary>
     /// Scans <paramref name="root"/>, labelling by the shared class list <paramref name="classes"/> (the
     /// training split's, so that every split numbers a class the same way). A class folder outside the
-    /// list, and a class folder without images, are errors naming the folder: either would make labels
-    /// mean something other than the folder names say.
+    /// list is an error naming the folder: its images would get a label that means another class. A class
+    /// folder without images keeps its label (the list is shared, so no other label moves) and is listed in
+    /// <see cref="EmptyClassFolders"/> for a warning; a split without any image is an error.
     /// </summary>
     public static ImageFolderIndex Scan(string root, string layout, IReadOnlyList<string> classes)
     {
@@ -52,19 +53,29 @@ public sealed record ImageFolderIndex(string Root, IReadOnlyList<string> Classes
                 $"training classes ({Abbreviated(classes)}) lack: every split must use the training split's classes (or list them in 'classes').");
         var files = new List<string>();
         var labels = new List<int>();
+        var empty = new List<string>();
         foreach (var name in present.OrderBy(c => label[c]))
         {
             var folder = Path.Combine(root, name);
             var found = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
                 .Where(IsImage).Order(StringComparer.Ordinal).ToList();
-            if (found.Count == 0)
-                throw new DatasetException(
-                    $"Class folder '{Path.GetFullPath(folder)}' holds no images ({string.Join(", ", Extensions)}): add its images or remove the folder.");
+            if (found.Count == 0) empty.Add(Path.GetFullPath(folder));
             files.AddRange(found);
             labels.AddRange(Enumerable.Repeat(label[name], found.Count));
         }
-        return new ImageFolderIndex(root, classes, files, labels);
+        if (files.Count == 0)
+            throw new DatasetException(
+                $"Image folder '{Path.GetFullPath(root)}' has class folders but no images ({string.Join(", ", Extensions)}). Expected layout: {layout}");
+        return new ImageFolderIndex(root, classes, files, labels) { EmptyClassFolders = empty };
     }
+
+    /// <summary>Class folders of this split that hold no image (their labels stay reserved).</summary>
+    public IReadOnlyList<string> EmptyClassFolders { get; init; } = [];
+
+    /// <summary>One warning per empty class folder, for the check made before a run.</summary>
+    public IReadOnlyList<string> Warnings => EmptyClassFolders
+        .Select(f => $"class folder '{f}' holds no images; its class keeps its label, so the other classes' labels are unchanged.")
+        .ToList();
 
     private static string Abbreviated(IReadOnlyList<string> classes) =>
         classes.Count <= 6 ? string.Join(", ", classes) : $"{string.Join(", ", classes.Take(5))}, … {classes.Count} in all";

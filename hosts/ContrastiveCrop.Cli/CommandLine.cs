@@ -16,8 +16,9 @@ internal static class CommandLine
     {
         var parse = Build().Parse(args);
         if (parse.Errors.Count == 0) return parse.Invoke();
-        foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
-        Console.Error.WriteLine($"Run '{string.Join(' ', ["ccrop", .. CommandPath(parse)])} --help' for usage.");
+        // Unrecognised words first: "command not provided" is the consequence of a misspelt one.
+        var messages = parse.Errors.Select(e => e.Message).OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+        Console.Error.WriteLine($"error: {string.Join(" ", messages)} Run '{string.Join(' ', ["ccrop", .. CommandPath(parse)])} --help' for usage.");
         return Commands.UserError;
     }
 

@@ -40,7 +40,7 @@ internal static class Commands
             var e = Unwrap(thrown);
             var (code, message) = Classify(e);
             foreach (var line in message.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Console.Error.WriteLine($"error: {line.TrimEnd('\r')}");
+                Console.Error.WriteLine($"error: {Printable(line.TrimEnd('\r'))}");
             if (Debugging(parse))
                 Console.Error.WriteLine(thrown.ToString());
             return code;
@@ -64,6 +64,10 @@ internal static class Commands
     };
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>Control characters (bytes of a damaged file quoted by a library) replaced, so a message cannot garble the terminal.</summary>
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) && c != '\t' ? '?' : c));
 
     /// <summary>
     /// The exception that says what went wrong: parallel loops wrap a decoding error of one image in an
@@ -182,7 +186,7 @@ internal static class Commands
         Console.WriteLine($"{"kind",-16} {"name",-24} {"version",-10} assembly");
         foreach (var d in catalog.All)
             Console.WriteLine($"{PluginKinds.DisplayName(d.Kind),-16} {d.Name,-24} {d.Version,-10} {d.AssemblyPath}");
-        foreach (var problem in catalog.Problems) Console.Error.WriteLine($"problem: {problem}");
+        foreach (var problem in catalog.Problems) Console.Error.WriteLine($"problem: {Printable(problem)}");
         return catalog.Problems.Count == 0 ? 0 : UserError;
     }
 
@@ -259,7 +263,8 @@ internal static class Commands
         {
             var factory = container.Resolve<PluginFactory>();
             var plan = RunPlan.Create(recipePath, resolved, factory);
-            RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder);
+            foreach (var warning in RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder))
+                Console.Error.WriteLine($"warning: {warning}");
             return (plan, container);
         }
         catch

@@ -30,7 +30,7 @@ public sealed class ImageFolder(ImageFolderOptions options) : IDatasetSource
     {
         var index = Index(split);
         Boxes(index);
-        return new DatasetHeader(index.Files.Count, index.Classes);
+        return new DatasetHeader(index.Files.Count, index.Classes) { Warnings = index.Warnings };
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class TinyImageNet(TinyImageNetOptions options) : IDatasetSource
     public DatasetHeader Inspect(string split)
     {
         var (index, _) = Index(split);
-        return new DatasetHeader(index.Files.Count, index.Classes);
+        return new DatasetHeader(index.Files.Count, index.Classes) { Warnings = index.Warnings };
     }
 
     private (ImageFolderIndex Index, NormalizedBox[]? Boxes) Index(string split) => split switch

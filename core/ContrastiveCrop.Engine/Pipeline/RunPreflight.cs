@@ -15,22 +15,27 @@ namespace ContrastiveCrop.Engine.Pipeline;
 /// </summary>
 public static class RunPreflight
 {
-    /// <summary>Runs every check; throws one <see cref="RecipeException"/> listing the problems found.</summary>
+    /// <summary>
+    /// Runs every check; throws one <see cref="RecipeException"/> listing the problems found. Returns the
+    /// warnings (one line each) that do not stop the run, such as an empty class folder.
+    /// </summary>
     /// <param name="plan">The bound recipe.</param>
     /// <param name="factory">Creates the data-set plugin, to read its headers.</param>
     /// <param name="cudaAvailable">Whether a CUDA device is usable; asked only when the recipe names CUDA.</param>
     /// <param name="runFolder">For a resumed run, its existing folder (checked for writing instead of <c>output_dir</c>).</param>
-    public static void Check(RunPlan plan, PluginFactory factory, Func<bool> cudaAvailable, string? runFolder = null)
+    public static IReadOnlyList<string> Check(RunPlan plan, PluginFactory factory, Func<bool> cudaAvailable, string? runFolder = null)
     {
         var errors = new List<RecipeError>();
+        var warnings = new List<string>();
         CheckDevice(plan, cudaAvailable, errors);
         if (runFolder is null)
             CheckWritableFolder(plan.Recipe.OutputDir, "output_dir", plan, errors);
         else
             CheckWritableFolder(runFolder, "", plan, errors);
         CheckCheckpoint(plan, errors);
-        CheckData(plan, factory, errors);
+        CheckData(plan, factory, errors, warnings);
         if (errors.Count > 0) throw new RecipeException(errors);
+        return warnings;
     }
 
     private static void CheckDevice(RunPlan plan, Func<bool> cudaAvailable, List<RecipeError> errors)
@@ -43,7 +48,8 @@ public static class RunPreflight
         }
         catch (ArgumentException e)
         {
-            errors.Add(new RecipeError(Locate(plan.Resolved, "device"), "device", e.Message.Replace("device: ", "", StringComparison.Ordinal)));
+            var message = e.Message.StartsWith("device: ", StringComparison.Ordinal) ? e.Message["device: ".Length..] : e.Message;
+            errors.Add(new RecipeError(Locate(plan.Resolved, "device"), "device", message));
         }
     }
 
@@ -94,7 +100,7 @@ public static class RunPreflight
         }
     }
 
-    private static void CheckData(RunPlan plan, PluginFactory factory, List<RecipeError> errors)
+    private static void CheckData(RunPlan plan, PluginFactory factory, List<RecipeError> errors, List<string> warnings)
     {
         var requirements = Requirements(plan).ToList();
         if (requirements.Count == 0) return;
@@ -115,8 +121,11 @@ public static class RunPreflight
         {
             if (!headers.TryGetValue(requirement.Split, out var header))
             {
+                // One unusable split usually means a wrong root: the other splits would repeat it.
+                if (headers.ContainsValue(null)) continue;
                 header = Inspect(source, requirement.Split, keyPath, plan, dataLocation, errors);
                 headers[requirement.Split] = header;
+                if (header is not null) warnings.AddRange(header.Warnings);
             }
             if (header is not null && header.Count < requirement.MinimumImages)
                 errors.Add(new RecipeError(Locate(plan.Resolved, keyPath), keyPath,

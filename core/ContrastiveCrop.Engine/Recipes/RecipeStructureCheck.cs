@@ -18,14 +18,41 @@ namespace ContrastiveCrop.Engine.Recipes;
 /// </remarks>
 internal static class RecipeStructureCheck
 {
-    private sealed class Frame(bool isMapping, string path)
+    private sealed class Frame(bool isMapping, string path, bool insideBadKey)
     {
+        /// <summary>Inside a key already reported as not a scalar: nested keys are not reported again.</summary>
+        public bool InsideBadKey { get; } = insideBadKey;
         public bool IsMapping { get; } = isMapping;
         public string Path { get; } = path;
         public bool ExpectingKey { get; set; } = true;
         public string ValuePath { get; set; } = path;
         public int Items { get; set; }
         public Dictionary<string, Mark> Keys { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Where a syntax error is: YamlDotNet's start mark, except for a tab in indentation, which it reports
+    /// at the start of the enclosing mapping (often 1:1); the first indenting tab is what must change.
+    /// </summary>
+    private static Mark WhereToReport(YamlException exception, string text)
+    {
+        if (!exception.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            return exception.Start;
+        }
+
+        var lines = text.Split('\n');
+        for (var i = (int)Math.Max(0, exception.Start.Line - 1); i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new Mark(0, i + 1, tab + 1);
+            }
+        }
+
+        return exception.Start;
     }
 
     /// <summary>Walks <paramref name="text"/>; returns <see langword="false"/> when an error was recorded.</summary>
@@ -83,9 +110,13 @@ internal static class RecipeStructureCheck
                         Complete();
                         break;
                     case NodeEvent collection and (MappingStart or SequenceStart):
+                        var badKey = stack.Count > 0 && (stack.Peek().InsideBadKey || (stack.Peek().IsMapping && stack.Peek().ExpectingKey));
                         var collectionPath = Begin(null, collection.Start);
                         if (stack.Count >= RecipeYamlReader.MaxDepth)
                         {
+                            // Past this depth the text is almost certainly runaway brackets; the errors met
+                            // on the way down (keys that are brackets) would only bury this one.
+                            errors.RemoveRange(countBefore, errors.Count - countBefore);
                             errors.Add(new RecipeError(locate(collection.Start), collectionPath,
                                 $"mappings and sequences nest deeper than {RecipeYamlReader.MaxDepth} levels; a recipe needs far fewer " +
                                 "(is a bracket or an indentation wrong?)"));
@@ -97,7 +128,7 @@ internal static class RecipeStructureCheck
                             anchors[collection.Anchor.Value] = null;
                         }
 
-                        stack.Push(new Frame(collection is MappingStart, collectionPath));
+                        stack.Push(new Frame(collection is MappingStart, collectionPath, badKey));
                         break;
                     case MappingEnd or SequenceEnd:
                         stack.Pop();
@@ -108,13 +139,13 @@ internal static class RecipeStructureCheck
         }
         catch (YamlException exception)
         {
-            errors.Add(new RecipeError(locate(exception.Start), CurrentPath(), describe(exception)));
+            errors.Add(new RecipeError(locate(WhereToReport(exception, text)), keyPath, describe(exception)));
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             // YamlDotNet reports malformed input as YamlException; anything else is still about this
             // text, so it is reported where parsing stopped rather than as a crash of the program.
-            errors.Add(new RecipeError(locate(lastEnd), CurrentPath(), $"the YAML cannot be parsed here: {exception.Message}"));
+            errors.Add(new RecipeError(locate(lastEnd), keyPath, $"the YAML cannot be parsed here: {exception.Message}"));
         }
 
         return errors.Count == countBefore;
@@ -141,7 +172,11 @@ internal static class RecipeStructureCheck
 
             if (scalarText is null)
             {
-                errors.Add(new RecipeError(locate(start), parent.Path, "mapping keys must be scalars"));
+                if (!parent.InsideBadKey)
+                {
+                    errors.Add(new RecipeError(locate(start), parent.Path, "mapping keys must be scalars"));
+                }
+
                 parent.ValuePath = parent.Path;
                 return parent.Path;
             }
@@ -180,6 +215,5 @@ internal static class RecipeStructureCheck
             }
         }
 
-        string CurrentPath() => stack.Count == 0 ? keyPath : stack.Peek().ExpectingKey ? stack.Peek().Path : stack.Peek().ValuePath;
     }
 }
