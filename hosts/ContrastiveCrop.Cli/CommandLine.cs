@@ -30,6 +30,14 @@ internal static class CommandLine
         return names;
     }
 
+    private static void Range(Option<int> option, int min, int max, string why) =>
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < min || value > max)
+                result.AddError($"{option.Name} must be between {min} and {max} ({why}); got {value}.");
+        });
+
     public static RootCommand Build()
     {
         var pluginsOption = new Option<string[]>("--plugins")
@@ -85,6 +93,12 @@ internal static class CommandLine
         var countOption = new Option<int>("--count") { Description = "Training images (the test split gets a fifth as many).", DefaultValueFactory = _ => 5000 };
         var sizeOption = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 64 };
         var seedOption = new Option<int>("--seed") { Description = "Generator seed: the same seed gives the same files.", DefaultValueFactory = _ => 0 };
+        // The generators' own checks throw ArgumentException, which the host treats as a bug; checking the
+        // options while parsing makes a wrong number a usage error (exit 2) naming the option.
+        Range(countOption, 1, 10_000_000, "images are written one file each");
+        Range(sizeOption, 16, 1024, "images are generated in memory");
+        var detectionSizeOption = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 64 };
+        Range(detectionSizeOption, 32, 1024, "smaller images leave no room for the objects; larger ones are generated in memory");
         var objects = new Command("objects-on-clutter", "Tinted objects at 20-60% of the side on textured clutter, as an ImageFolder with true boxes (boxes.tsv).")
         {
             outOption, fmnistOption, countOption, sizeOption, seedOption,
@@ -92,16 +106,17 @@ internal static class CommandLine
         objects.SetAction(p => Commands.Guard(p, () => Commands.GenerateObjectsOnClutter(
             p.GetValue(outOption)!, p.GetValue(fmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption))));
         var classesOption = new Option<int>("--classes") { Description = "Number of object classes (1-10): the first shapes, or the first Fashion-MNIST classes.", DefaultValueFactory = _ => 3 };
+        Range(classesOption, 1, 10, "there are ten shapes and ten Fashion-MNIST classes");
         var detectionFmnistOption = new Option<string?>("--fashion-mnist")
         {
             Description = "Paste Fashion-MNIST items from this folder of IDX files instead of shapes (trainval from its train split, test from its test split).",
         };
         var detectionSet = new Command("detection", "1-3 shapes (or Fashion-MNIST items) with boxes and masks pasted on clutter, written as a VOCdevkit (VOC2007) and as COCO instances files.")
         {
-            outOption, detectionFmnistOption, countOption, sizeOption, seedOption, classesOption,
+            outOption, detectionFmnistOption, countOption, detectionSizeOption, seedOption, classesOption,
         };
         detectionSet.SetAction(p => Commands.Guard(p, () => Commands.GenerateDetection(
-            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
+            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(detectionSizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
         var debug = new Option<bool>(DebugOption)

@@ -198,6 +198,14 @@ internal static class BadInputCases
             [Path("runs/x/checkpoints/last.pt"), "does not exist"]);
         yield return new("Evaluating_random_without_a_recipe", _ => ["eval", "checkpoint", "random"], 2, ["needs --recipe"]);
 
+        // ---- data generators ----
+        yield return new("Generated_images_too_small", _ => ["data", "generate", "objects-on-clutter", "--out", "{folder}/gen", "--size", "8"], 2,
+            ["--size must be between 16 and 1024", "got 8"]);
+        yield return new("Detection_set_with_eleven_classes", _ => ["data", "generate", "detection", "--out", "{folder}/gen", "--classes", "11"], 2,
+            ["--classes must be between 1 and 10"]);
+        yield return new("Generator_output_is_a_file", r => ["data", "generate", "objects-on-clutter", "--out", r.Write("x", "taken"), "--count", "2", "--size", "16"], 2,
+            [Path("taken")]);
+
         // ---- the command line itself ----
         yield return new("Run_without_a_recipe", _ => [Run], 2, ["needs a recipe file"]);
         yield return new("Unknown_command", _ => ["frobnicate"], 2, ["frobnicate"]);
