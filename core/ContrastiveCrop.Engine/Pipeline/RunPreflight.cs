@@ -28,6 +28,7 @@ public static class RunPreflight
         var errors = new List<RecipeError>();
         var warnings = new List<string>();
         CheckDevice(plan, cudaAvailable, errors);
+        CheckThreads(plan, errors);
         if (runFolder is null)
             CheckWritableFolder(plan.Recipe.OutputDir, "output_dir", plan, errors);
         else
@@ -51,6 +52,18 @@ public static class RunPreflight
             var message = e.Message.StartsWith("device: ", StringComparison.Ordinal) ? e.Message["device: ".Length..] : e.Message;
             errors.Add(new RecipeError(Locate(plan.Resolved, "device"), "device", message));
         }
+    }
+
+    /// <summary>Compute threads per logical processor above which more threads only contend for the same cores.</summary>
+    public const int MaxThreadsPerProcessor = 4;
+
+    private static void CheckThreads(RunPlan plan, List<RecipeError> errors)
+    {
+        int limit = MaxThreadsPerProcessor * Environment.ProcessorCount;
+        if (plan.Recipe.Threads > limit)
+            errors.Add(new RecipeError(Locate(plan.Resolved, "threads"), "threads",
+                $"{plan.Recipe.Threads} compute threads on a machine with {Environment.ProcessorCount} logical processors would only contend " +
+                $"for them; use at most {limit}, or 0 for TorchSharp's default"));
     }
 
     /// <summary>

@@ -61,6 +61,7 @@ internal static class BadInputCases
         yield return Tiny("Integer_too_large", "  epochs: 2\n", "  epochs: 99999999999\n", "pretrain.epochs", "does not fit in 32 bits");
         yield return Tiny("Run_name_with_a_slash", "name: tiny\n", "name: a/b\n", Path("recipe.yaml:1:1"), "name", "cannot be used in a folder name");
         yield return Tiny("Negative_threads", "seed: 3\n", "seed: 3\nthreads: -1\n", "threads", "must be 0");
+        yield return Tiny("A_hundred_thousand_threads", "seed: 3\n", "seed: 3\nthreads: 100000\n", Path("recipe.yaml:3:1"), "threads", "logical processors", "use at most");
         yield return Tiny("Batch_of_one", "  batch_size: 16\n", "  batch_size: 1\n", "pretrain.batch_size", "at least 2");
         yield return Tiny("View_size_of_100000", "  image_size: 16\n  log_every", "  image_size: 100000\n  log_every", "pretrain.image_size", "at most 2048", "GiB");
         yield return Tiny("Generated_set_of_two_billion", "  train_count: 48\n", "  train_count: 2000000000\n", "data.train_count", "GiB of memory");
