@@ -9,7 +9,8 @@ public static class ContractsVersion
     /// <summary>
     /// Breaking-change counter; equals this assembly's <c>AssemblyVersion</c> major. 2.0 removed
     /// <c>ILocalizingCropSampler</c>, <c>INeighbourCropMethod</c> and <c>ViewSpec.FromNeighbour</c> (that behaviour
-    /// moved into the plugins, on the SDK's hooks) and added <c>CropRequest.Epoch</c>/<c>Pixels</c> and the hook kind.
+    /// moved into the plugins, on the SDK's hooks) and added <c>CropRequest.Epoch</c>/<c>Pixels</c>, the hook kind and data-set headers (<c>IDatasetSource.Inspect</c>,
+    /// <c>IDataRequirements</c>) for checks before any work.
     /// </summary>
     public const int Major = 2;
 

@@ -8,6 +8,18 @@ public interface IDatasetSource : IDatasetProvider
 {
     /// <summary>The splits this source can open, e.g. <c>train</c>, <c>test</c>, <c>unlabeled</c>.</summary>
     IReadOnlyList<string> Splits { get; }
+
+    /// <summary>
+    /// Checks <paramref name="split"/> without decoding its images where the format allows (file sizes,
+    /// headers, folder listings) and returns its size and classes; throws <see cref="DatasetException"/>
+    /// naming the missing or corrupt file. The host calls it for every split a recipe reads before any
+    /// work starts. The default opens the split, which is correct but may be slow.
+    /// </summary>
+    DatasetHeader Inspect(string split)
+    {
+        using var dataset = Open(split);
+        return new DatasetHeader(dataset.Count, dataset.Classes);
+    }
 }
 
 /// <summary>Opens the splits of one configured data set.</summary>

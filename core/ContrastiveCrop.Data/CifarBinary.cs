@@ -12,6 +12,22 @@ public static class CifarBinary
     public const int Side = 32;
     private const int PixelBytes = 3 * Side * Side;
 
+    /// <summary>Counts the records of <paramref name="files"/> from their sizes, as <see cref="Read"/> would find them.</summary>
+    public static int CountRecords(IEnumerable<string> files, int labelBytes, string layout)
+    {
+        int record = labelBytes + PixelBytes;
+        long count = 0;
+        foreach (var file in files)
+        {
+            long length = new FileInfo(file).Length;
+            if (length == 0 || length % record != 0)
+                throw new DatasetException(
+                    $"'{file}' holds {length} bytes, not a whole number of {record}-byte records: it is truncated or not the CIFAR binary version. Expected layout: {layout}");
+            count += length / record;
+        }
+        return checked((int)count);
+    }
+
     /// <summary>
     /// Reads every record of <paramref name="files"/>. A record starts with
     /// <paramref name="labelBytes"/> label bytes (1 for CIFAR-10; 2 for CIFAR-100: coarse, fine);

@@ -46,6 +46,67 @@ public static class IdxFile
         return (dims, raw[header..]);
     }
 
+    /// <summary>
+    /// Reads only the dimensions of an unsigned-byte IDX file (plain or gzip), checking a plain file's
+    /// length against them; for the up-front check of a recipe, without reading the data.
+    /// </summary>
+    public static int[] ReadHeader(string path)
+    {
+        byte[] head = new byte[4 + 4 * 4];
+        int read;
+        long length;
+        try
+        {
+            using var file = File.OpenRead(path);
+            length = file.Length;
+            var first = new byte[2];
+            int got = file.Read(first, 0, 2);
+            file.Position = 0;
+            bool gzip = got == 2 && first[0] == 0x1F && first[1] == 0x8B;
+            using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+            read = 0;
+            while (read < head.Length && stream.Read(head, read, head.Length - read) is var n and > 0) read += n;
+            if (gzip) length = -1; // the data length is only known after decompressing everything
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetException($"'{path}' is a corrupt or truncated gzip file: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetException($"Cannot read '{path}': {e.Message}", e);
+        }
+        if (read < 4 || head[0] != 0 || head[1] != 0 || head[2] != 0x08)
+            throw new DatasetException($"'{path}' is not an unsigned-byte IDX file (its first bytes are not 00 00 08).");
+        int rank = head[3];
+        if (rank is < 1 or > 4 || read < 4 + 4 * rank)
+            throw new DatasetException($"'{path}' has a corrupt IDX header ({rank} dimensions).");
+        var dims = new int[rank];
+        long expected = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            int o = 4 + 4 * d;
+            dims[d] = head[o] << 24 | head[o + 1] << 16 | head[o + 2] << 8 | head[o + 3];
+            if (dims[d] < 0) throw new DatasetException($"'{path}' has a corrupt IDX header (dimension {d} is {dims[d]}).");
+            expected *= dims[d];
+        }
+        long data = length - (4 + 4 * rank);
+        if (length >= 0 && data != expected)
+            throw new DatasetException($"'{path}' declares {string.Join("×", dims)} = {expected} bytes of data but holds {data}: it is truncated or corrupt.");
+        return dims;
+    }
+
+    /// <summary>Checks an images file and a labels file against each other from their headers; returns the image count.</summary>
+    public static int CountImages(string imagesPath, string labelsPath)
+    {
+        var dims = ReadHeader(imagesPath);
+        if (dims.Length != 3) throw new DatasetException($"'{imagesPath}' has {dims.Length} dimensions; an IDX images file has 3 (count, rows, columns).");
+        var labelDims = ReadHeader(labelsPath);
+        if (labelDims.Length != 1 || labelDims[0] != dims[0])
+            throw new DatasetException($"'{labelsPath}' holds {string.Join("×", labelDims)} labels but '{imagesPath}' holds {dims[0]} images.");
+        return dims[0];
+    }
+
     /// <summary>Reads an images file (N × H × W grey) and a labels file (N) into RGB images (grey replicated).</summary>
     public static List<LabeledImage> ReadImages(string imagesPath, string labelsPath)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ContrastiveCrop.Sdk.Checkpoints;
 using ContrastiveCrop.Sdk.Training;
 using Autofac;
@@ -23,42 +24,79 @@ internal static class Commands
     /// <summary>Exit code for a run stopped because training diverged.</summary>
     public const int Diverged = 3;
 
-    /// <summary>Runs <paramref name="body"/>, turning every error into one message on stderr and an exit code.</summary>
-    public static int Guard(Func<int> body)
+    /// <summary>Exit code for an error inside the program (a bug), never for a bad input.</summary>
+    public const int Bug = 1;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, turning every error into an exit code and one line per problem on
+    /// stderr: bad input (recipe, plugin, data, checkpoint, disk) exits 2, divergence 3, Ctrl+C 130, and
+    /// anything else is a bug (exit 1). Stack traces only with --debug or CCROP_DEBUG=1.
+    /// </summary>
+    public static int Guard(ParseResult parse, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is RecipeException or PluginException or DatasetException or FileNotFoundException
-                                       or DirectoryNotFoundException or ArgumentException)
+        catch (Exception thrown)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UserError;
-        }
-        catch (CheckpointException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return UserError;
-        }
-        catch (TrainingDivergedException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Diverged;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("error: interrupted; checkpoints written so far are kept.");
-            return 130;
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            Console.Error.WriteLine("This is a bug or an environment problem; the stack trace follows.");
-            Console.Error.WriteLine(e.StackTrace);
-            return 1;
+            var e = Unwrap(thrown);
+            var (code, message) = Classify(e);
+            foreach (var line in message.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Console.Error.WriteLine($"error: {Printable(line.TrimEnd('\r'))}");
+            if (Debugging(parse))
+                Console.Error.WriteLine(thrown.ToString());
+            return code;
         }
     }
+
+    private static bool Debugging(ParseResult parse) =>
+        parse.GetValue<bool>(CommandLine.DebugOption) ||
+        Environment.GetEnvironmentVariable("CCROP_DEBUG") is "1" or "true" or "TRUE" or "yes";
+
+    private static (int Code, string Message) Classify(Exception e) => e switch
+    {
+        TrainingDivergedException => (Diverged, e.Message),
+        OperationCanceledException => (130, "interrupted; checkpoints written so far are kept."),
+        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException
+            or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
+        // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
+        IOException or UnauthorizedAccessException => (UserError, e.Message),
+        _ => (Bug, $"{e.GetType().Name}: {OneLine(e.Message)} (a bug in ccrop or a plugin: please report it; " +
+                   $"run again with {CommandLine.DebugOption} or CCROP_DEBUG=1 for the stack trace)"),
+    };
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>Control characters (bytes of a damaged file quoted by a library) replaced, so a message cannot garble the terminal.</summary>
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) && c != '\t' ? '?' : c));
+
+    /// <summary>
+    /// The exception that says what went wrong: parallel loops wrap a decoding error of one image in an
+    /// <see cref="AggregateException"/>, reflection wraps constructors' exceptions; the first inner one
+    /// names the file or option.
+    /// </summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case AggregateException aggregate when aggregate.Flatten().InnerExceptions.Count > 0:
+                    var inner = aggregate.Flatten().InnerExceptions;
+                    e = inner.FirstOrDefault(IsUserError) ?? inner[0];
+                    continue;
+                case System.Reflection.TargetInvocationException { InnerException: { } invoked }:
+                    e = invoked;
+                    continue;
+                default:
+                    return e;
+            }
+        }
+    }
+
+    private static bool IsUserError(Exception e) => Classify(e).Code != Bug;
 
     public static int Run(string recipePath, string[] overrides, string[] pluginFolders)
     {
@@ -70,16 +108,41 @@ internal static class Commands
     public static int Resume(string runFolder, string? recipe, string[] overrides, string[] pluginFolders)
     {
         if (recipe is not null || overrides.Length > 0)
-            throw new ArgumentException("--resume continues a run with its own recipe.yaml; do not pass a recipe or --set with it.");
+            throw new UsageException("--resume continues a run with its own recipe.yaml; do not pass a recipe or --set with it.");
         var directory = RunDirectory.Open(runFolder);
-        var (plan, container) = Load(directory.RecipeFile, [], pluginFolders);
+        var (plan, container) = Load(directory.RecipeFile, [], pluginFolders, directory.Path);
         using (container)
+        {
+            RequireResumePoint(plan, directory);
+            var previous = directory.ReadManifest();
+            foreach (var temp in directory.RemoveLeftoverTemporaryFiles())
+                Console.WriteLine($"Removed '{temp}', an unfinished write of the interrupted run.");
+            if (previous is not null) Console.WriteLine($"Resuming '{directory.Path}' (was: {previous.Status}).");
             return Finish(pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
+        }
+    }
+
+    /// <summary>
+    /// A run that pretrains resumes from its checkpoints/last.pt; without one, resuming would silently
+    /// start again at epoch 1 and append a second history to the run's metrics, so it is refused.
+    /// </summary>
+    private static void RequireResumePoint(RunPlan plan, RunDirectory directory)
+    {
+        if (plan.Pretrain is null || plan.Recipe.FromCheckpoint is not null) return;
+        var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        if (Directory.Exists(last))
+            throw new CheckpointException($"'{last}' is a folder, not a checkpoint file: remove or rename it, or start a new run with 'ccrop run {directory.RecipeFile}'.");
+        if (!File.Exists(last))
+            throw new CheckpointException(
+                $"'{directory.Path}' has no checkpoint to resume from ('{last}' does not exist: the run stopped before its first checkpoint). " +
+                $"Start a new run with 'ccrop run {directory.RecipeFile}'.");
     }
 
     public static int EvaluateCheckpoint(string checkpoint, string? recipe, string[] overrides, string[] pluginFolders)
     {
         string from = checkpoint == BackboneCheckpoint.Random ? checkpoint : Path.GetFullPath(checkpoint);
+        if (from != BackboneCheckpoint.Random && !File.Exists(from) && !Directory.Exists(from))
+            throw new CheckpointException($"Checkpoint '{from}' does not exist. Give a checkpoint (.pt, .pth, .safetensors), a run folder, or 'random' with --recipe.");
         recipe ??= RecipeOfRun(from);
         var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
         using (container)
@@ -90,7 +153,7 @@ internal static class Commands
     private static string RecipeOfRun(string from)
     {
         if (from == BackboneCheckpoint.Random)
-            throw new ArgumentException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).");
+            throw new UsageException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).");
         if (File.Exists(from) && CheckpointSniffer.Sniff(from) is var format && format != CheckpointFormat.ContrastiveCrop)
             throw new ArgumentException($"'{from}' is not a ccrop run's checkpoint ({CheckpointSniffer.Describe(format)}): give --recipe naming the data set, backbone and evaluate stages.");
         return RunDirectory.Open(RunFolderOf(from)).RecipeFile;
@@ -134,7 +197,7 @@ internal static class Commands
         Console.WriteLine($"{"kind",-16} {"name",-24} {"version",-10} assembly");
         foreach (var d in catalog.All)
             Console.WriteLine($"{PluginKinds.DisplayName(d.Kind),-16} {d.Name,-24} {d.Version,-10} {d.AssemblyPath}");
-        foreach (var problem in catalog.Problems) Console.Error.WriteLine($"problem: {problem}");
+        foreach (var problem in catalog.Problems) Console.Error.WriteLine($"problem: {Printable(problem)}");
         return catalog.Problems.Count == 0 ? 0 : UserError;
     }
 
@@ -192,8 +255,14 @@ internal static class Commands
         }
     }
 
-    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders)
+    /// <summary>
+    /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
+    /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
+    /// </summary>
+    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders, string? runFolder = null)
     {
+        if (Directory.Exists(recipePath))
+            throw new UsageException($"'{Path.GetFullPath(recipePath)}' is a folder; give the recipe's .yaml file (or --resume <run folder> to continue a run).");
         if (!File.Exists(recipePath))
             throw new FileNotFoundException($"Recipe '{Path.GetFullPath(recipePath)}' does not exist.", recipePath);
         var resolved = RecipeLoader.Load(recipePath, overrides);
@@ -203,7 +272,11 @@ internal static class Commands
         var container = Compose(catalog);
         try
         {
-            return (RunPlan.Create(recipePath, resolved, container.Resolve<PluginFactory>()), container);
+            var factory = container.Resolve<PluginFactory>();
+            var plan = RunPlan.Create(recipePath, resolved, factory);
+            foreach (var warning in RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder))
+                Console.Error.WriteLine($"warning: {warning}");
+            return (plan, container);
         }
         catch
         {

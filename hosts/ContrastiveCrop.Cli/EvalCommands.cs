@@ -18,7 +18,7 @@ internal static class EvalCommands
         var iouType = new Option<string>("--iou-type") { Description = "bbox or segm.", DefaultValueFactory = _ => "bbox" };
         iouType.AcceptOnlyFromAmong("bbox", "segm");
         var coco = new Command("coco", "COCO evaluation (pycocotools semantics); prints the 12 standard numbers.") { gt, results, iouType };
-        coco.SetAction(p => Commands.Guard(() => Reported(() => Coco(p.GetValue(gt)!, p.GetValue(results)!, p.GetValue(iouType)!))));
+        coco.SetAction(p => Commands.Guard(p, () => Reported(() => Coco(p.GetValue(gt)!, p.GetValue(results)!, p.GetValue(iouType)!))));
 
         var devkit = new Option<string>("--devkit") { Description = "VOCdevkit folder (holding VOC2007, VOC2012, ...).", Required = true };
         var year = new Option<string>("--year") { Description = "2007 uses the 11-point AP, other years the area AP.", DefaultValueFactory = _ => "2007" };
@@ -30,7 +30,7 @@ internal static class EvalCommands
         };
         var classes = new Option<string?>("--classes") { Description = "Comma-separated class names (default: the 20 VOC classes, or the names in the annotations)." };
         var voc = new Command("voc", "PASCAL VOC evaluation (detectron2 conventions); prints per-class AP and AP/AP50/AP75.") { devkit, year, split, vocResults, classes };
-        voc.SetAction(p => Commands.Guard(() => Reported(() =>
+        voc.SetAction(p => Commands.Guard(p, () => Reported(() =>
             Voc(p.GetValue(devkit)!, p.GetValue(year)!, p.GetValue(split)!, p.GetValue(vocResults)!, p.GetValue(classes)))));
 
         return [coco, voc];

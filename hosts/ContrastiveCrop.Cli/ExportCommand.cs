@@ -29,7 +29,7 @@ internal static class ExportCommand
         {
             source, format, output,
         };
-        export.SetAction(p => Commands.Guard(() => Reported(() => Export(p.GetValue(source)!, p.GetValue(format)!, p.GetValue(output)!))));
+        export.SetAction(p => Commands.Guard(p, () => Reported(() => Export(p.GetValue(source)!, p.GetValue(format)!, p.GetValue(output)!))));
         return export;
     }
 
@@ -143,11 +143,6 @@ internal static class ExportCommand
         try
         {
             return body();
-        }
-        catch (InteropException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return Commands.UserError;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException and not (FileNotFoundException or DirectoryNotFoundException))
         {

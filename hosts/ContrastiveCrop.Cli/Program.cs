@@ -1,3 +1,3 @@
 using ContrastiveCrop.Cli;
 
-return CommandLine.Build().Parse(args).Invoke();
+return CommandLine.Invoke(args);

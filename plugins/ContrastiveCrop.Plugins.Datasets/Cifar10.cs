@@ -19,6 +19,20 @@ public sealed class Cifar10(CifarOptions options) : IDatasetSource
     /// <inheritdoc />
     public IImageDataset Open(string split)
     {
+        var (files, classes) = Files(split);
+        var images = CifarBinary.Read(files, labelBytes: 1, labelIndex: 0, classCount: 10, Layout);
+        return new InMemoryDataset($"cifar10/{split}", images, classes);
+    }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        var (files, classes) = Files(split);
+        return new DatasetHeader(CifarBinary.CountRecords(files, labelBytes: 1, Layout), classes);
+    }
+
+    private (List<string> Files, IReadOnlyList<string> Classes) Files(string split)
+    {
         string[] names = split switch
         {
             "train" => Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray(),
@@ -26,10 +40,8 @@ public sealed class Cifar10(CifarOptions options) : IDatasetSource
             _ => throw new DatasetException($"cifar10 has no split '{split}'; it has: train, test."),
         };
         var folder = Folder(options.Root, "cifar-10-batches-bin", names);
-        var files = names.Select(n => DatasetFiles.Find("CIFAR-10", Layout, Path.Combine(folder, n)));
-        var images = CifarBinary.Read(files, labelBytes: 1, labelIndex: 0, classCount: 10, Layout);
-        var classes = DatasetFiles.Lines(Path.Combine(folder, "batches.meta.txt")) ?? DefaultClasses;
-        return new InMemoryDataset($"cifar10/{split}", images, classes);
+        var files = names.Select(n => DatasetFiles.Find("CIFAR-10", Layout, Path.Combine(folder, n))).ToList();
+        return (files, DatasetFiles.Lines(Path.Combine(folder, "batches.meta.txt")) ?? DefaultClasses);
     }
 
     /// <summary><paramref name="root"/>/<paramref name="sub"/> unless only <paramref name="root"/> itself holds one of the <paramref name="probes"/>.</summary>

@@ -26,4 +26,16 @@ public sealed class Cifar100(CifarOptions options) : IDatasetSource
                       ?? Enumerable.Range(0, classCount).Select(i => $"class_{i}").ToArray();
         return new InMemoryDataset($"cifar100/{split}", images, classes);
     }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        if (split is not ("train" or "test")) throw new DatasetException($"cifar100 has no split '{split}'; it has: train, test.");
+        var folder = Cifar10.Folder(options.Root, "cifar-100-binary", split + ".bin");
+        var file = DatasetFiles.Find("CIFAR-100", Layout, Path.Combine(folder, split + ".bin"));
+        bool fine = options.Labels == "fine";
+        var classes = DatasetFiles.Lines(Path.Combine(folder, fine ? "fine_label_names.txt" : "coarse_label_names.txt"))
+                      ?? Enumerable.Range(0, fine ? 100 : 20).Select(i => $"class_{i}").ToArray();
+        return new DatasetHeader(CifarBinary.CountRecords([file], labelBytes: 2, Layout), classes);
+    }
 }

@@ -19,4 +19,13 @@ public sealed class FashionMnist(FashionMnistOptions options) : IDatasetSource
         var kept = options.Limit > 0 && options.Limit < all.Count ? all.GetRange(0, options.Limit) : all;
         return new InMemoryDataset($"fashion-mnist/{split}", kept, FashionMnistFiles.ClassNames);
     }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        if (split is not ("train" or "test")) throw new DatasetException($"fashion-mnist has no split '{split}'; it has: train, test.");
+        var (images, labels) = FashionMnistFiles.Locate(options.Root, split);
+        int count = IdxFile.CountImages(images, labels);
+        return new DatasetHeader(options.Limit > 0 ? Math.Min(options.Limit, count) : count, FashionMnistFiles.ClassNames);
+    }
 }

@@ -20,15 +20,34 @@ public sealed class ImageFolder(ImageFolderOptions options) : IDatasetSource
     /// <inheritdoc />
     public IImageDataset Open(string split)
     {
+        var index = Index(split);
+        return new FileImageDataset($"image-folder:{Path.GetFileName(Path.GetFullPath(options.Root))}/{split}", index,
+            FileImageDataset.ShouldCache(index, options.Cache, options.CacheLimitMb), Boxes(index));
+    }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        var index = Index(split);
+        Boxes(index);
+        return new DatasetHeader(index.Files.Count, index.Classes) { Warnings = index.Warnings };
+    }
+
+    /// <summary>
+    /// The split's files, labelled by one class list for every split: the <c>classes</c> option, or the
+    /// training split's class folders. Numbering each split by its own folders would shift every label
+    /// after a class that one split lacks.
+    /// </summary>
+    private ImageFolderIndex Index(string split)
+    {
         string dir = split switch
         {
             "train" => options.TrainDir,
             "test" or "val" => options.TestDir,
             _ => throw new DatasetException($"image-folder has no split '{split}'; it has: train, test."),
         };
-        var index = ImageFolderIndex.Scan(Path.Combine(options.Root, dir), Layout);
-        return new FileImageDataset($"image-folder:{Path.GetFileName(Path.GetFullPath(options.Root))}/{split}", index,
-            FileImageDataset.ShouldCache(index, options.Cache, options.CacheLimitMb), Boxes(index));
+        var classes = options.Classes ?? ImageFolderIndex.ClassFolders(Path.Combine(options.Root, options.TrainDir), Layout);
+        return ImageFolderIndex.Scan(Path.Combine(options.Root, dir), Layout, classes);
     }
 
     private NormalizedBox[]? Boxes(ImageFolderIndex index)

@@ -27,9 +27,18 @@ public sealed record ImageFolderOptions : IValidatableOptions
     /// <summary>Optional true-box sidecar (see ObjectBoxesFile) relative to <see cref="Root"/>; read when the file exists.</summary>
     public string BoxesFile { get; init; } = "boxes.tsv";
 
+    /// <summary>
+    /// The class names in label order; each is a class folder name. Null (the default): the training
+    /// split's class folders, sorted, which every split then shares.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
     {
+        if (Classes is { Count: 0 }) yield return new OptionError("classes", "must list at least one class, or be left out to use the training split's class folders");
+        if (Classes is not null && Classes.Distinct(StringComparer.Ordinal).Count() != Classes.Count)
+            yield return new OptionError("classes", "lists a class twice");
         if (string.IsNullOrWhiteSpace(Root)) yield return new OptionError("root", "must name the data set folder");
         if (Cache is not ("auto" or "memory" or "stream")) yield return new OptionError("cache", "must be auto, memory or stream");
         if (CacheLimitMb < 0) yield return new OptionError("cache_limit_mb", "must be non-negative");

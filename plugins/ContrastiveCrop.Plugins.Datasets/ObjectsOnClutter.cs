@@ -18,11 +18,23 @@ public sealed class ObjectsOnClutter(ObjectsOnClutterOptions options) : IDataset
     /// <inheritdoc />
     public IImageDataset Open(string split)
     {
+        RequireSidecar();
+        return folder.Open(split);
+    }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        RequireSidecar();
+        return folder.Inspect(split);
+    }
+
+    private void RequireSidecar()
+    {
         var sidecar = Path.Combine(options.Root, ObjectBoxesFile.DefaultName);
         if (!File.Exists(sidecar))
             throw new DatasetException(
                 $"'{Path.GetFullPath(sidecar)}' does not exist: objects-on-clutter needs the folder written by " +
                 $"'ccrop data generate objects-on-clutter --out {options.Root}' (train/<class>/*.png, test/<class>/*.png, boxes.tsv).");
-        return folder.Open(split);
     }
 }

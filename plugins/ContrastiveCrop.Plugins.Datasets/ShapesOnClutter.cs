@@ -33,6 +33,14 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         return new InMemoryDataset($"shapes-on-clutter/{split}", images, ClassNames, boxes);
     }
 
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split) => split switch
+    {
+        "train" => new DatasetHeader(options.TrainCount, ClassNames),
+        "test" => new DatasetHeader(options.TestCount, ClassNames),
+        _ => throw new DatasetException($"shapes-on-clutter has no split '{split}'; it has: train, test."),
+    };
+
     private (LabeledImage, NormalizedBox) Render(int seed, int index)
     {
         var random = new Random(DeterministicSeed.Combine(seed, index));

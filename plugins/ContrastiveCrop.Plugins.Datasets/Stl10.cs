@@ -35,6 +35,38 @@ public sealed class Stl10(Stl10Options options) : IDatasetSource
         };
     }
 
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        var folder = Cifar10.Folder(options.Root, "stl10_binary", "train_X.bin", "test_X.bin", "unlabeled_X.bin");
+        var classes = DatasetFiles.Lines(Path.Combine(folder, "class_names.txt")) ?? DefaultClasses;
+        int Labelled(string name)
+        {
+            var imagesFile = DatasetFiles.Find($"STL-10 {name} images", Layout, Path.Combine(folder, $"{name}_X.bin"));
+            var labelsFile = DatasetFiles.Find($"STL-10 {name} labels", Layout, Path.Combine(folder, $"{name}_y.bin"));
+            int count = Stl10Binary.CountImages(imagesFile, new FileInfo(imagesFile).Length, Layout);
+            long labels = new FileInfo(labelsFile).Length;
+            if (labels != count)
+                throw new DatasetException($"'{labelsFile}' holds {labels} labels but its images file holds {count} images. Expected layout: {Layout}");
+            return count;
+        }
+        int Unlabeled()
+        {
+            var file = DatasetFiles.Find("STL-10 unlabeled images", Layout, Path.Combine(folder, "unlabeled_X.bin"));
+            return Stl10Binary.CountImages(file, new FileInfo(file).Length, Layout);
+        }
+        int count = split switch
+        {
+            "train" when options.UnlabeledInTrain => Labelled("train") + Unlabeled(),
+            "train" or "labeled" => Labelled("train"),
+            "test" => Labelled("test"),
+            "unlabeled" => Unlabeled(),
+            "train+unlabeled" => Labelled("train") + Unlabeled(),
+            _ => throw new DatasetException($"stl10 has no split '{split}'; it has: {string.Join(", ", Splits)}."),
+        };
+        return new DatasetHeader(count, classes);
+    }
+
     private static InMemoryDataset Labelled(string folder, string split, IReadOnlyList<string> classes)
     {
         var imagesFile = DatasetFiles.Find($"STL-10 {split} images", Layout, Path.Combine(folder, $"{split}_X.bin"));

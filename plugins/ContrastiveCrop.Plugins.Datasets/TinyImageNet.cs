@@ -13,12 +13,21 @@ public sealed class TinyImageNet(TinyImageNetOptions options) : IDatasetSource
     /// <inheritdoc />
     public IImageDataset Open(string split)
     {
-        var (index, boxes) = split switch
-        {
-            "train" => TinyImageNetLayout.Train(options.Root),
-            "test" or "val" => TinyImageNetLayout.Validation(options.Root, ImageFolderIndex.Scan(Path.Combine(options.Root, "train"), TinyImageNetLayout.Layout).Classes),
-            _ => throw new DatasetException($"tiny-imagenet has no split '{split}'; it has: train, test."),
-        };
+        var (index, boxes) = Index(split);
         return new FileImageDataset($"tiny-imagenet/{split}", index, options.Cache == "memory", boxes);
     }
+
+    /// <inheritdoc />
+    public DatasetHeader Inspect(string split)
+    {
+        var (index, _) = Index(split);
+        return new DatasetHeader(index.Files.Count, index.Classes) { Warnings = index.Warnings };
+    }
+
+    private (ImageFolderIndex Index, NormalizedBox[]? Boxes) Index(string split) => split switch
+    {
+        "train" => TinyImageNetLayout.Train(options.Root),
+        "test" or "val" => TinyImageNetLayout.Validation(options.Root, ImageFolderIndex.ClassFolders(Path.Combine(options.Root, "train"), TinyImageNetLayout.Layout)),
+        _ => throw new DatasetException($"tiny-imagenet has no split '{split}'; it has: train, test."),
+    };
 }

@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Plugins.Evaluation;
 /// frozen backbone in eval mode, fc initialised N(0, 0.01), SGD lr 10, momentum 0.9, no weight decay,
 /// 100 epochs, learning rate ×0.1 at epochs 60 and 80.
 /// </summary>
-public sealed record LinearProbeOptions : IValidatableOptions
+public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
 {
     /// <summary>Training epochs of the linear layer.</summary>
     public int Epochs { get; init; } = 100;
@@ -54,7 +54,15 @@ public sealed record LinearProbeOptions : IValidatableOptions
         if (CropScale.Count != 2 || !(CropScale[0] > 0) || CropScale[0] > CropScale[1] || CropScale[1] > 1)
             yield return new OptionError("crop_scale", "must be [min, max] with 0 < min ≤ max ≤ 1");
         if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
+        if (ImageSize > 2048) yield return new OptionError("image_size", $"must be at most 2048: evaluation images are resized to it as float tensors, and {ImageSize}² would exhaust memory (ImageNet recipes use 224)");
     }
+
+    /// <inheritdoc />
+    public IEnumerable<DataRequirement> DataRequirements() =>
+    [
+        new(TrainSplit, 1, "train_split", "the linear classifier is trained on it"),
+        new(TestSplit, 1, "test_split", "the probe's accuracy is measured on it"),
+    ];
 
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): lr·γ^(milestones passed).</summary>
     public double LearningRateAt(int epoch) => Lr * Math.Pow(Gamma, Milestones.Count(m => epoch >= m));

@@ -64,7 +64,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         }
         catch (Exception e)
         {
-            directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
+            directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
             run.Log($"FAILED: {e.Message}");
             throw;
         }

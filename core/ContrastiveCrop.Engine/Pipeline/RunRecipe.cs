@@ -43,6 +43,12 @@ public sealed record RunRecipe : IValidatableOptions
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || Name.Contains('/'))
             yield return new OptionError("name", $"'{Name}' cannot be used in a folder name");
+        // An empty file is one mistake (the wrong file, or not saved yet), not a list of missing sections.
+        if (Data is null && Pretrain is null && Evaluate.Count == 0 && FromCheckpoint is null)
+        {
+            yield return new OptionError("data", "the recipe sets nothing: it needs a data section and a pretrain or evaluate section (is this the right file?)");
+            yield break;
+        }
         if (Threads < 0) yield return new OptionError("threads", "must be 0 (default) or positive");
         if (Data is not RecipeMapping) yield return new OptionError("data", "is required: a mapping with the data set's name and options");
         if (FromCheckpoint is not null && Pretrain is null)

@@ -58,7 +58,10 @@ public sealed class PluginCatalog
         var suggestion = EditDistance.Suggest(name, known);
         var hint = suggestion is null ? "" : $" Did you mean '{suggestion}'?";
         var list = known.Count == 0 ? "none are installed" : "known: " + string.Join(", ", known);
-        var problems = Problems.Count == 0 ? "" : $" ({Problems.Count} plugin problem(s) were found too: run 'ccrop plugins list'.)";
+        var broken = Problems.Select(p => System.Text.RegularExpressions.Regex.Match(p, "'([^']+\\.dll)'")).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToList();
+        var problems = Problems.Count == 0 ? ""
+            : broken.Count > 0 ? $" It may be in a plugin file that could not be loaded: {string.Join(", ", broken)} (run 'ccrop plugins list')."
+            : $" ({Problems.Count} plugin problem(s) were found too: run 'ccrop plugins list'.)";
         throw new PluginException($"{where}: unknown {PluginKinds.DisplayName(kind)} '{name}'; {list}.{hint}{problems}");
     }
 }

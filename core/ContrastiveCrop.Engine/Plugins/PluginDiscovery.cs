@@ -33,7 +33,16 @@ public static class PluginDiscovery
             }
             foreach (var dll in CandidateAssemblies(folder))
             {
-                var contracts = PluginAssemblyProbe.ReferencedContractsVersion(dll);
+                Version? contracts;
+                try
+                {
+                    contracts = PluginAssemblyProbe.ReferencedContractsVersion(dll);
+                }
+                catch (PluginException e)
+                {
+                    problems.Add(e.Message);
+                    continue;
+                }
                 if (contracts is null) continue;
                 if (contracts.Major != ContractsVersion.Major)
                 {
@@ -81,7 +90,13 @@ public static class PluginDiscovery
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or ReflectionTypeLoadException)
         {
-            throw new PluginException($"Plugin assembly '{dll}' could not be loaded: {e.Message}", e);
+            throw new PluginException($"Plugin assembly '{dll}' could not be loaded: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        catch (Exception e) when (e is TypeLoadException or ArgumentException or InvalidOperationException)
+        {
+            // Damaged metadata surfaces as odd errors (an unsupported culture of garbage bytes); the
+            // message could quote those bytes, so only the kind of failure is shown.
+            throw new PluginException($"Plugin assembly '{dll}' has corrupt metadata and cannot be loaded ({e.GetType().Name}): replace it with a good build.", e);
         }
 
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion

@@ -32,6 +32,8 @@ public sealed record PretrainOptions : IValidatableOptions
     public IReadOnlyList<string> FixedLrParameters { get; init; } = [];
     /// <summary>Epochs of linear warm-up before the cosine decay.</summary>
     public double WarmupEpochs { get; init; } = 0;
+    /// <summary>Largest view side accepted; views are float tensors, so larger ones exhaust memory long before they help.</summary>
+    public const int MaxImageSize = 2048;
     /// <summary>Side of the augmented views, in pixels.</summary>
     public int ImageSize { get; init; } = 32;
     /// <summary>Write a checkpoint every this many epochs (0: only at the end).</summary>
@@ -73,6 +75,8 @@ public sealed record PretrainOptions : IValidatableOptions
         if (WeightDecay < 0) yield return new OptionError("weight_decay", "must be non-negative");
         if (WarmupEpochs < 0 || (Iterations == 0 && WarmupEpochs >= Epochs)) yield return new OptionError("warmup_epochs", "must be in [0, epochs)");
         if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
+        if (ImageSize > MaxImageSize)
+            yield return new OptionError("image_size", $"must be at most {MaxImageSize}: one batch of two {ImageSize}² views would need {2.0 * BatchSize * 3 * ImageSize * ImageSize * 4 / (1L << 30):0.#} GiB (ImageNet recipes use 224)");
         if (CheckpointEvery < 0) yield return new OptionError("checkpoint_every", "must be 0 (end only) or positive");
         if (PrefetchBatches < 0) yield return new OptionError("prefetch_batches", "must be 0 (augment between steps), positive, or null (automatic)");
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive");

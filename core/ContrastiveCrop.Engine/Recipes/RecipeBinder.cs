@@ -184,6 +184,13 @@ public static class RecipeBinder
                 return Fail(node, keyPath, "a number");
             }
 
+            // YAML spells infinity and NaN (.inf, .nan), but no option is meaningful at either: a NaN
+            // passes every "must be positive" comparison and would only surface as a diverged run.
+            if (!double.IsFinite(number))
+            {
+                return Report(node.Location, keyPath, $"must be a finite number, got '{scalar.Value}'");
+            }
+
             if (type == typeof(double))
             {
                 value = number;
@@ -358,7 +365,8 @@ public static class RecipeBinder
                     continue;
                 }
 
-                location = entry.KeyLocation;
+                // A value typed as --set is what the user must change, not the file's key it replaced.
+                location = entry.Value.Location.IsOverride ? entry.Value.Location : entry.KeyLocation;
                 current = entry.Value as RecipeMapping;
             }
 

@@ -14,6 +14,9 @@ public static class RecipeLoader
     /// <summary>The top-level key that lists the files a recipe builds on.</summary>
     public const string BaseKey = "_base_";
 
+    /// <summary>The largest recipe file read, in bytes.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
     /// <summary>Loads and resolves a recipe.</summary>
     /// <param name="path">The recipe file.</param>
     /// <param name="overrides">
@@ -108,6 +111,16 @@ public static class RecipeLoader
             string text;
             try
             {
+                // Recipes are a few kilobytes; refusing huge files keeps a wrong path (a data file, a
+                // checkpoint) from being read whole into memory before it is recognised as not YAML.
+                var length = new FileInfo(file).Length;
+                if (length > MaxFileBytes)
+                {
+                    errors.Add(new RecipeError(new SourceLocation(file, 1, 1), string.Empty,
+                        $"the file has {length:N0} bytes; a recipe is at most {MaxFileBytes:N0} (is this the right file?)"));
+                    return null;
+                }
+
                 text = File.ReadAllText(file);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

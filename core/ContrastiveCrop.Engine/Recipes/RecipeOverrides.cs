@@ -18,18 +18,18 @@ internal static class RecipeOverrides
         for (var i = 0; i < overrides.Count; i++)
         {
             var text = overrides[i] ?? string.Empty;
-            var location = new SourceLocation(SourceLocation.OverrideFile, i + 1, 1);
+            var location = new SourceLocation(SourceLocation.OverrideFile, i + 1, 1) { Argument = text };
             var separator = text.IndexOf('=', System.StringComparison.Ordinal);
             if (separator < 0)
             {
-                errors.Add(new RecipeError(location, string.Empty, $"invalid override '{text}': expected key.path=value"));
+                errors.Add(new RecipeError(location, string.Empty, "invalid override: expected key.path=value"));
                 continue;
             }
 
             var segments = text[..separator].Split('.').Select(segment => segment.Trim()).ToArray();
             if (segments.Any(segment => segment.Length == 0))
             {
-                errors.Add(new RecipeError(location, string.Empty, $"invalid override '{text}': the key is empty or has an empty segment"));
+                errors.Add(new RecipeError(location, string.Empty, "invalid override: the key is empty or has an empty segment"));
                 continue;
             }
 
@@ -56,7 +56,7 @@ internal static class RecipeOverrides
         // override itself; a column inside "a.b=[1," would not help anyone find it.
         var valueErrors = new List<RecipeError>();
         var ok = RecipeYamlReader.TryRead(text, _ => location, keyPath, valueErrors, out var parsed);
-        errors.AddRange(valueErrors.Select(error => error with { Message = $"invalid override value '{text}': {error.Message}" }));
+        errors.AddRange(valueErrors.Select(error => error with { Message = $"invalid override value: {error.Message}" }));
         value = parsed ?? RecipeScalar.Null(location);
         return ok;
     }

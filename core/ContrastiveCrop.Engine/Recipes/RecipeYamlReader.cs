@@ -3,29 +3,30 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace ContrastiveCrop.Engine.Recipes;
 
 /// <summary>
-/// Turns YAML text into a <see cref="RecipeNode"/> tree. It works on parser events rather than
-/// YamlDotNet's representation model because only the events carry a position for every key.
+/// Turns YAML text into a <see cref="RecipeNode"/> tree, built from YamlDotNet's node tree
+/// (<see cref="YamlStream"/>), whose nodes carry the start mark of every key and value.
 /// </summary>
-internal sealed partial class RecipeYamlReader
+/// <remarks>
+/// Reading is bounded so that no recipe can exhaust the stack or memory: <see cref="RecipeStructureCheck"/>
+/// first walks the parser's events without recursion and refuses nesting deeper than
+/// <see cref="MaxDepth"/> (YamlDotNet builds its tree recursively), and the tree is refused when its
+/// aliases would expand it beyond <see cref="MaxExpandedNodes"/> nodes (the "billion laughs" recipe
+/// is a few hundred bytes that stand for billions of nodes).
+/// </remarks>
+internal static partial class RecipeYamlReader
 {
+    /// <summary>Deepest nesting of mappings and sequences accepted; real recipes use fewer than ten levels.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most nodes a recipe may stand for once every alias is expanded; real recipes have a few hundred.</summary>
+    public const int MaxExpandedNodes = 100_000;
+
     private const string StringTag = "tag:yaml.org,2002:str";
-
-    private readonly IParser _parser;
-    private readonly Func<Mark, SourceLocation> _locate;
-    private readonly List<RecipeError> _errors;
-    private readonly Dictionary<string, RecipeNode> _anchors = new(StringComparer.Ordinal);
-
-    private RecipeYamlReader(string text, Func<Mark, SourceLocation> locate, List<RecipeError> errors)
-    {
-        _parser = new Parser(new StringReader(text));
-        _locate = locate;
-        _errors = errors;
-    }
 
     /// <summary>Reads the single document of <paramref name="text"/>.</summary>
     /// <param name="text">The YAML text.</param>
@@ -41,134 +42,134 @@ internal sealed partial class RecipeYamlReader
         List<RecipeError> errors,
         out RecipeNode? root)
     {
-        var countBefore = errors.Count;
-        var reader = new RecipeYamlReader(text, locate, errors);
         root = null;
+        var countBefore = errors.Count;
+        if (!RecipeStructureCheck.Run(text, locate, keyPath, errors, DescribeSyntaxError))
+        {
+            return false;
+        }
+
+        YamlNode? document;
         try
         {
-            root = reader.ReadStream(keyPath);
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            document = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
         catch (YamlException exception)
         {
-            root = null;
+            // The structure check has seen every event already, so this is only a safety net.
             errors.Add(new RecipeError(locate(exception.Start), keyPath, DescribeSyntaxError(exception)));
+            return false;
         }
 
+        if (document is null)
+        {
+            return true;
+        }
+
+        var sizes = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
+        var expanded = ExpandedSize(document, 0, sizes);
+        if (expanded is null)
+        {
+            errors.Add(new RecipeError(locate(document.Start), keyPath,
+                $"aliases nest deeper than {MaxDepth} levels (an anchor used inside itself?); write the values out instead"));
+            return false;
+        }
+
+        if (expanded > MaxExpandedNodes)
+        {
+            errors.Add(new RecipeError(locate(document.Start), keyPath,
+                $"its aliases expand to more than {MaxExpandedNodes:N0} values ({expanded:N0}); a recipe this large is almost " +
+                "certainly anchors that repeat each other (a 'billion laughs'): write the values out instead"));
+            return false;
+        }
+
+        root = Convert(document, locate, new Dictionary<YamlNode, RecipeNode>(ReferenceEqualityComparer.Instance));
         return errors.Count == countBefore;
     }
 
     // YamlDotNet prefixes its messages with "(Line: .., Col: .., Idx: ..) - (...): "; the
     // position is already in our own prefix, so repeating it would only add noise.
-    private static string DescribeSyntaxError(YamlException exception) =>
+    internal static string DescribeSyntaxError(YamlException exception) =>
         MarkPrefix().Replace(exception.Message, string.Empty);
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex MarkPrefix();
 
-    private RecipeNode? ReadStream(string keyPath)
+    /// <summary>
+    /// The number of nodes <paramref name="node"/> stands for with aliases expanded, saturating at
+    /// one past the limit; <see langword="null"/> when aliases make it deeper than <see cref="MaxDepth"/>.
+    /// Memoised by node identity, so shared subtrees are measured once: linear in the unexpanded tree.
+    /// </summary>
+    private static long? ExpandedSize(YamlNode node, int depth, Dictionary<YamlNode, long> sizes)
     {
-        _parser.Consume<StreamStart>();
-        if (_parser.TryConsume<StreamEnd>(out _))
+        if (depth > MaxDepth)
         {
             return null;
         }
 
-        _parser.Consume<DocumentStart>();
-        var root = ReadNode(keyPath);
-        _parser.Consume<DocumentEnd>();
-
-        // Several documents in one recipe would leave it unclear which one is meant.
-        if (_parser.Accept<DocumentStart>(out var extra))
+        if (sizes.TryGetValue(node, out var known))
         {
-            _errors.Add(new RecipeError(_locate(extra.Start), string.Empty, "a recipe must contain a single YAML document"));
+            return known;
         }
 
-        return root;
-    }
-
-    private RecipeNode ReadNode(string keyPath)
-    {
-        var current = _parser.Current ?? throw new InvalidOperationException("The YAML parser ended unexpectedly.");
-        switch (current)
+        long size = 1;
+        IEnumerable<YamlNode> children = node switch
         {
-            case AnchorAlias alias:
-                _parser.MoveNext();
-                if (_anchors.TryGetValue(alias.Value.Value, out var target))
-                {
-                    return target;
-                }
-
-                _errors.Add(new RecipeError(_locate(alias.Start), keyPath, $"unknown anchor '*{alias.Value.Value}'"));
-                return RecipeScalar.Null(_locate(alias.Start));
-
-            case Scalar scalar:
-                _parser.MoveNext();
-                var isString = scalar.Style != ScalarStyle.Plain || (!scalar.Tag.IsEmpty && scalar.Tag.Value == StringTag);
-                return Remember(scalar.Anchor, new RecipeScalar(scalar.Value, isString, _locate(scalar.Start)));
-
-            case SequenceStart sequenceStart:
-                _parser.MoveNext();
-                return Remember(sequenceStart.Anchor, ReadSequenceItems(sequenceStart, keyPath));
-
-            case MappingStart mappingStart:
-                _parser.MoveNext();
-                return Remember(mappingStart.Anchor, ReadMappingEntries(mappingStart, keyPath));
-
-            default:
-                throw new InvalidOperationException($"Unexpected YAML event {current.GetType().Name}.");
-        }
-    }
-
-    private RecipeSequence ReadSequenceItems(SequenceStart start, string keyPath)
-    {
-        var items = new List<RecipeNode>();
-        while (!_parser.TryConsume<SequenceEnd>(out _))
+            YamlMappingNode mapping => EntriesOf(mapping),
+            YamlSequenceNode sequence => sequence.Children,
+            _ => [],
+        };
+        foreach (var child in children)
         {
-            items.Add(ReadNode(KeyPaths.Item(keyPath, items.Count)));
-        }
-
-        return new RecipeSequence(items, _locate(start.Start));
-    }
-
-    private RecipeMapping ReadMappingEntries(MappingStart start, string keyPath)
-    {
-        var entries = new List<RecipeMappingEntry>();
-        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        while (!_parser.TryConsume<MappingEnd>(out _))
-        {
-            var keyNode = ReadNode(keyPath);
-            if (keyNode is not RecipeScalar keyScalar)
+            if (ExpandedSize(child, depth + 1, sizes) is not { } childSize)
             {
-                _errors.Add(new RecipeError(keyNode.Location, keyPath, "mapping keys must be scalars"));
-                ReadNode(keyPath);
-                continue;
+                return null;
             }
 
-            var childPath = KeyPaths.Child(keyPath, keyScalar.Value);
-            var value = ReadNode(childPath);
-            if (seen.TryGetValue(keyScalar.Value, out var first))
-            {
-                _errors.Add(new RecipeError(
-                    keyScalar.Location,
-                    childPath,
-                    $"duplicate key '{keyScalar.Value}' (first defined at {first.Line}:{first.Column})"));
-                continue;
-            }
-
-            seen.Add(keyScalar.Value, keyScalar.Location);
-            entries.Add(new RecipeMappingEntry(keyScalar.Value, keyScalar.Location, value));
+            size = Math.Min(size + childSize, MaxExpandedNodes + 1L);
         }
 
-        return new RecipeMapping(entries, _locate(start.Start));
+        sizes[node] = size;
+        return size;
     }
 
-    private RecipeNode Remember(AnchorName anchor, RecipeNode node)
+    private static IEnumerable<YamlNode> EntriesOf(YamlMappingNode mapping)
     {
-        if (!anchor.IsEmpty)
+        foreach (var (key, value) in mapping.Children)
         {
-            _anchors[anchor.Value] = node;
+            yield return key;
+            yield return value;
+        }
+    }
+
+    /// <summary>Converts a YamlDotNet node; an aliased node is converted once and shared, as YamlDotNet shares it.</summary>
+    private static RecipeNode Convert(YamlNode node, Func<Mark, SourceLocation> locate, Dictionary<YamlNode, RecipeNode> converted)
+    {
+        if (converted.TryGetValue(node, out var known))
+        {
+            return known;
         }
 
-        return node;
+        RecipeNode result = node switch
+        {
+            YamlScalarNode scalar => new RecipeScalar(
+                scalar.Value ?? string.Empty,
+                scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) || (!scalar.Tag.IsEmpty && scalar.Tag.Value == StringTag),
+                locate(scalar.Start)),
+            YamlSequenceNode sequence => new RecipeSequence(
+                [.. System.Linq.Enumerable.Select(sequence.Children, item => Convert(item, locate, converted))],
+                locate(sequence.Start)),
+            YamlMappingNode mapping => new RecipeMapping(
+                [.. System.Linq.Enumerable.Select(mapping.Children, entry => new RecipeMappingEntry(
+                    ((YamlScalarNode)entry.Key).Value ?? string.Empty,
+                    locate(entry.Key.Start),
+                    Convert(entry.Value, locate, converted)))],
+                locate(mapping.Start)),
+            _ => throw new InvalidOperationException($"Unexpected YAML node {node.GetType().Name}."),
+        };
+        converted[node] = result;
+        return result;
     }
 }

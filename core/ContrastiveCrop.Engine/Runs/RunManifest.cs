@@ -9,8 +9,17 @@ namespace ContrastiveCrop.Engine.Runs;
 /// <param name="Packages">Key package versions.</param>
 /// <param name="StartUtc">Start time.</param>
 /// <param name="EndUtc">End time, once finished.</param>
-/// <param name="Status">running, finished or failed: message.</param>
+/// <param name="Status">running, finished, failed: message, or interrupted (found so when looked at later).</param>
+/// <param name="ProcessId">The process that wrote the manifest, so a later look can tell a running run from an interrupted one.</param>
+/// <param name="Machine">The machine that process ran on.</param>
 public sealed record RunManifest(
     string Recipe, long Seed, string Device, string Host,
     IReadOnlyDictionary<string, string> Plugins, IReadOnlyDictionary<string, string> Packages,
-    DateTime StartUtc, DateTime? EndUtc, string Status);
+    DateTime StartUtc, DateTime? EndUtc, string Status, int? ProcessId = null, string? Machine = null)
+{
+    /// <summary>The status prefix of a run in progress.</summary>
+    public const string Running = "running";
+
+    /// <summary>The status of a run found "running" after its process has gone.</summary>
+    public const string Interrupted = "interrupted";
+}

@@ -16,7 +16,8 @@ public static class AtomicFile
     /// <summary>
     /// Calls <paramref name="write"/> on a temporary sibling of <paramref name="file"/>, flushes it to disk and
     /// renames it over <paramref name="file"/>. When anything fails the temporary file is removed and
-    /// <paramref name="file"/> keeps its previous content.
+    /// <paramref name="file"/> keeps its previous content; a storage failure (disk full, read-only, no
+    /// permission) becomes a <see cref="FileWriteException"/> that names the file.
     /// </summary>
     public static void Write(string file, Action<Stream> write)
     {
@@ -30,10 +31,25 @@ public static class AtomicFile
             }
             File.Move(temp, file, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The folder itself refuses changes; nothing was added to it then.
+            }
+            if (e is not (IOException or UnauthorizedAccessException) || e is FileWriteException) throw;
+            var previous = File.Exists(file) ? " The previous version of the file is kept." : "";
+            throw new FileWriteException($"Cannot write '{file}': {e.Message.TrimEnd('.')}.{previous} Free disk space or make the folder writable, then resume the run.", e);
         }
     }
 }
+
+/// <summary>
+/// A file could not be written (disk full, read-only or no permission); the message names the file and the
+/// reason. The previous version of the file, if any, is left in place and no temporary file remains.
+/// </summary>
+public sealed class FileWriteException(string message, Exception inner) : IOException(message, inner);

@@ -19,7 +19,7 @@ internal static class Ccrop
             Console.SetError(error);
             try
             {
-                int code = CommandLine.Build().Parse(args).Invoke();
+                int code = CommandLine.Invoke(args);
                 return new Outcome(code, output.ToString(), error.ToString());
             }
             finally

@@ -117,7 +117,8 @@ public sealed class CcropCommandTests
         var outcome = recipe.Invoke("run", path);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(2));
-        Assert.That(outcome.Error, Does.StartWith("error: device: device 'cuda' was asked for, but no CUDA device is available"));
+        Assert.That(outcome.Error, Does.StartWith($"error: {path}:3:1: device: device 'cuda' was asked for, but no CUDA device is available"));
+        Assert.That(Directory.Exists(recipe.Runs), Is.False, "found before a run folder is made");
     }
 
     [Test]

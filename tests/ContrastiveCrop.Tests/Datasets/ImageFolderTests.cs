@@ -55,8 +55,11 @@ public sealed class ImageFolderTests
         for (int x = 0; x < 16; x++)
         for (int c = 0; c < 3; c++)
             pixels[(y * 16 + x) * 3 + c] = (byte)(20 + 6 * x + 4 * y + 20 * c); // at most 210: no wrap-around
-        Directory.CreateDirectory(Path.Combine(root, "val", "cls"));
-        File.WriteAllBytes(Path.Combine(root, "val", "cls", "x.jpg"), ImageCodec.EncodeJpeg(new RgbImage(16, 16, pixels), 100));
+        foreach (var split in new[] { "train", "val" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, split, "cls"));
+            File.WriteAllBytes(Path.Combine(root, split, "cls", "x.jpg"), ImageCodec.EncodeJpeg(new RgbImage(16, 16, pixels), 100));
+        }
         using var val = new ImageFolder(new ImageFolderOptions { Root = root }).Open("test");
         var decoded = val.Get(0).Image.Pixels;
         Assert.That(decoded.Zip(pixels, (a, b) => Math.Abs(a - b)).Max(), Is.LessThanOrEqualTo(4));

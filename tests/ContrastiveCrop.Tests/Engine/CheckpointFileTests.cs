@@ -70,7 +70,9 @@ public class CheckpointFileTests
             throw new IOException("disk full (simulated)");
         }
 
-        Assert.That(() => CheckpointFile.Save(path, Info, Failing()), Throws.TypeOf<IOException>());
+        Assert.That(() => CheckpointFile.Save(path, Info, Failing()), Throws.InstanceOf<IOException>()
+            .With.Message.Contains($"Cannot write '{path}': disk full (simulated)").And.Message.Contains("previous version of the file is kept"));
+        Assert.That(File.Exists(path + ".tmp"), Is.False, "the temporary file is removed");
 
         Assert.That(CheckpointFile.Load(path).Tensors["model/a"].data<float>()[0], Is.EqualTo(1.5f));
     }

@@ -378,10 +378,10 @@ public sealed class RecipeLoaderTests
         var error = LoadFails(main, "novalue", "=5", "a..b=1", "ok=1", "model.depth.x=1");
 
         Assert.That(error.Message, Is.EqualTo(
-            "--set:1:1: invalid override 'novalue': expected key.path=value\n" +
-            "--set:2:1: invalid override '=5': the key is empty or has an empty segment\n" +
-            "--set:3:1: invalid override 'a..b=1': the key is empty or has an empty segment\n" +
-            "--set:5:1: model.depth.x: cannot set this key because 'model.depth' is a scalar, not a mapping"));
+            "--set novalue: invalid override: expected key.path=value\n" +
+            "--set =5: invalid override: the key is empty or has an empty segment\n" +
+            "--set a..b=1: invalid override: the key is empty or has an empty segment\n" +
+            "--set model.depth.x=1: model.depth.x: cannot set this key because 'model.depth' is a scalar, not a mapping"));
     }
 
     [Test]
@@ -396,7 +396,7 @@ public sealed class RecipeLoaderTests
         {
             Assert.That(error.Location, Is.EqualTo(new SourceLocation("--set", 2, 1)));
             Assert.That(error.KeyPath, Is.EqualTo("sizes"));
-            Assert.That(error.Message, Does.StartWith("invalid override value '[1,': "));
+            Assert.That(error.ToString(), Does.StartWith("--set sizes=[1,: sizes: invalid override value: "));
         });
     }
 
@@ -411,7 +411,7 @@ public sealed class RecipeLoaderTests
         Assert.That(error.Errors.Select(e => e.ToString()), Is.EqualTo(new[]
         {
             $"{main}:1:9: _base_: base file not found: {files.PathOf("gone.yaml")}",
-            "--set:1:1: invalid override 'broken': expected key.path=value",
+            "--set broken: invalid override: expected key.path=value",
         }));
     }
 
