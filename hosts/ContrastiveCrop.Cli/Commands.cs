@@ -58,7 +58,7 @@ internal static class Commands
     {
         TrainingDivergedException => (Diverged, e.Message),
         OperationCanceledException => (130, "interrupted; checkpoints written so far are kept."),
-        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException
+        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException or StageSetupException
             or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
         // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
         IOException or UnauthorizedAccessException => (UserError, e.Message),
@@ -155,7 +155,7 @@ internal static class Commands
         if (from == BackboneCheckpoint.Random)
             throw new UsageException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).");
         if (File.Exists(from) && CheckpointSniffer.Sniff(from) is var format && format != CheckpointFormat.ContrastiveCrop)
-            throw new ArgumentException($"'{from}' is not a ccrop run's checkpoint ({CheckpointSniffer.Describe(format)}): give --recipe naming the data set, backbone and evaluate stages.");
+            throw new UsageException($"'{from}' is not a ccrop run's checkpoint ({CheckpointSniffer.Describe(format)}): give --recipe naming the data set, backbone and evaluate stages.");
         return RunDirectory.Open(RunFolderOf(from)).RecipeFile;
     }
 

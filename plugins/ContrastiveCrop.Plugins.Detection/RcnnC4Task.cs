@@ -24,9 +24,9 @@ public abstract class RcnnC4Task : IDownstreamTask
     {
         var errors = options.Validate().ToList();
         if (errors.Count > 0)
-            throw new ArgumentException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
+            throw new DetectionSetupException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
         if (masks && options.Format != "coco")
-            throw new ArgumentException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
+            throw new DetectionSetupException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
         // The stage's folder and checkpoint name carry the init mode, so a recipe can compare pretrained and random init.
         (_options, _masks, _stage) = (options, masks, $"{stage}-{options.Init}");
     }

@@ -44,7 +44,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, run.InputNormalization,
                                          method as IViewImageSelector);
         if (loader.BatchesPerEpoch == 0)
-            throw new ArgumentException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
+            throw new StageSetupException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         method.Module.to(run.Device);
         method.Module.train();
         using var trainer = new Trainer(options, run, loader, method);

@@ -88,7 +88,7 @@ public sealed class DetectionTrainerResumeTests
         {
             stream.Write(before.AsSpan(0, before.Length / 2));
             throw new IOException("disk full (simulated)");
-        }), Throws.TypeOf<IOException>());
+        }), Throws.InstanceOf<IOException>());
 
         Assert.That(File.ReadAllBytes(path), Is.EqualTo(before));
         Assert.That(CheckpointFile.Load(path).Info.Step, Is.EqualTo(4));

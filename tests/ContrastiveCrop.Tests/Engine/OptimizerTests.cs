@@ -1,6 +1,6 @@
 using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Plugins.Methods;
-using ContrastiveCrop.Plugins.Tests;
+using ContrastiveCrop.Tests.Models;
 using NUnit.Framework;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

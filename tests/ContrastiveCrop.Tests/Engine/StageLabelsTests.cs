@@ -1,6 +1,6 @@
 using ContrastiveCrop.Engine.Pipeline;
 using ContrastiveCrop.Engine.Recipes;
-using ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Tests.Recipes;
 using ContrastiveCrop.Tests.Cli;
 using NUnit.Framework;
 

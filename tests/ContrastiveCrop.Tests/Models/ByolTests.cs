@@ -4,7 +4,7 @@ using ContrastiveCrop.Plugins.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 public class ByolTests
 {

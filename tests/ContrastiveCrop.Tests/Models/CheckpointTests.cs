@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>ISiameseMethod.Module holds everything a resume needs, including the queue and its pointer.</summary>
 public class CheckpointTests

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>A few SGD steps on one tiny batch lower the CLSA and WCL losses, as in <see cref="TrainingTests"/>.</summary>
 public class ClsaWclTrainingTests

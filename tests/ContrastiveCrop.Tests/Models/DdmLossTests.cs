@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 public class DdmLossTests
 {

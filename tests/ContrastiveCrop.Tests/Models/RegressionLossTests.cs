@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>BYOL's normalised MSE and SimSiam's negative cosine on vectors whose cosines are known.</summary>
 public class RegressionLossTests

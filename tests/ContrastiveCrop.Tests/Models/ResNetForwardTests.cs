@@ -3,7 +3,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Plugins.Backbones;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>Shapes of the feature map and the pooled feature for both stems.</summary>
 public class ResNetForwardTests

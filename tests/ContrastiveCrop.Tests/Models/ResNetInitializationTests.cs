@@ -3,7 +3,7 @@ using ContrastiveCrop.Plugins.Backbones;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>torchvision's initialisation and the optional zero-init of each block's last batch norm.</summary>
 public class ResNetInitializationTests

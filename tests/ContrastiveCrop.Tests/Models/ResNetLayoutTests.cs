@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Backbones;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>The backbone's state_dict is torchvision's minus <c>fc.*</c>, so weights map one to one.</summary>
 public class ResNetLayoutTests

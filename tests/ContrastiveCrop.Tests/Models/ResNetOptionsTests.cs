@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Plugins.Backbones;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>Validation keys are the recipe's snake_case keys; the base width rounds and never reaches 0.</summary>
 public class ResNetOptionsTests

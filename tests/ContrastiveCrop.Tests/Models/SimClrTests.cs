@@ -3,7 +3,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 public class SimClrTests
 {

@@ -3,7 +3,7 @@ using ContrastiveCrop.Plugins.Methods;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 public class SimSiamTests
 {

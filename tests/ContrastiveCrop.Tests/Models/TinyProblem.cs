@@ -2,7 +2,7 @@ using NUnit.Framework;
 using ContrastiveCrop.Plugins.Backbones;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>A small, seeded setting for method tests: ResNet-18 at width 0.125 on 16-pixel images.</summary>
 internal static class TinyProblem

@@ -1,5 +1,5 @@
 using NUnit.Framework;
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>Reads a fixture listing a torchvision state_dict: one "key shape" line per tensor, in order.</summary>
 internal static class TorchvisionLayout

@@ -3,7 +3,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Plugins.Methods;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>
 /// A few SGD steps on a tiny random problem lower each method's loss: the same 8 random 16-pixel

@@ -8,7 +8,7 @@ using ContrastiveCrop.Tests.Engine;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace ContrastiveCrop.Plugins.Tests;
+namespace ContrastiveCrop.Tests.Models;
 
 /// <summary>
 /// WCL's multi-crop and KNN multi-crop: the neighbour search, neighbour views in the loader, the
@@ -194,7 +194,7 @@ public class WclMultiCropTests
         var interrupted = ResumeTests.NewRun();
         Assert.That(() => ResumeTests.Train(1, cancelAfterEpoch: 2, resumeFrom: null, interrupted, createMethod: Create),
             Throws.InstanceOf<OperationCanceledException>());
-        string Checkpoint(Engine.Runs.RunContext run) => Path.Combine(run.Directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        string Checkpoint(global::ContrastiveCrop.Engine.Runs.RunContext run) => Path.Combine(run.Directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
         var resumedRun = ResumeTests.NewRun();
         var resumed = ResumeTests.Train(seedForInit: 99, cancelAfterEpoch: null, resumeFrom: Checkpoint(interrupted), resumedRun, createMethod: Create);
 

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 [TestFixture]
 public sealed class RecipeBinderTests

@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using NUnit.Framework;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 /// <summary>A fresh folder of recipe files per test, kept under the test output directory.</summary>
 internal sealed class RecipeFiles

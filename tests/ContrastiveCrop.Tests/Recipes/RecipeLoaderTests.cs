@@ -2,7 +2,9 @@ using System;
 using System.Linq;
 using NUnit.Framework;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 [TestFixture]
 public sealed class RecipeLoaderTests

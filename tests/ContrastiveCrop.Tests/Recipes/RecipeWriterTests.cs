@@ -1,6 +1,8 @@
 using NUnit.Framework;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 [TestFixture]
 public sealed class RecipeWriterTests

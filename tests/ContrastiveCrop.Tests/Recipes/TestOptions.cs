@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using ContrastiveCrop.Contracts;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 public enum CropKind
 {

@@ -1,6 +1,8 @@
 using System.Linq;
 
-namespace ContrastiveCrop.Engine.Recipes.Tests;
+using ContrastiveCrop.Engine.Recipes;
+
+namespace ContrastiveCrop.Tests.Recipes;
 
 /// <summary>
 /// A compact one-line rendering of a tree, independent of <see cref="RecipeWriter"/>, so that

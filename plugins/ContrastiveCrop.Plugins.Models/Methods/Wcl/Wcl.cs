@@ -48,7 +48,7 @@ public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector
         if (options.KnnNeighbours <= 0) yield break;
         var data = context.TrainingData ?? throw new InvalidOperationException($"wcl's KNN multi-crop needs the training images of stage '{context.Stage}'.");
         if (options.KnnNeighbours >= data.Count)
-            throw new ArgumentException(
+            throw new StageSetupException(
                 $"pretrain.method.knn_neighbours is {options.KnnNeighbours}, but the data set has only {data.Count} images; lower it below the number of images.");
         neighbours = new NeighbourTable(data.Count, options.KnnNeighbours);
         yield return new NeighbourTableHook(neighbours, options.KnnWarmupEpochs, context.Backbone ?? Backbone, data, context.FeaturePass);
