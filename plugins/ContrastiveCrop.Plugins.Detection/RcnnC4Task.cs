@@ -24,8 +24,8 @@ public abstract class RcnnC4Task : IDownstreamTask
         var errors = options.Validate().ToList();
         if (errors.Count > 0)
             throw new ArgumentException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
-        if (masks && options.Format != "coco")
-            throw new ArgumentException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
+        if (masks && options.Format == "voc")
+            throw new ArgumentException($"{stage} needs instance masks: use format: coco or generated (VOC has no masks), or faster-rcnn-c4.");
         // The stage's folder and checkpoint name carry the init mode, so a recipe can compare pretrained and random init.
         (_options, _masks, _stage) = (options, masks, $"{stage}-{options.Init}");
     }
@@ -34,7 +34,7 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
-        var (train, test) = _options.ReadSplits();
+        var (train, test) = _options.ReadSplits(run.RunDirectory, _masks);
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
             throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
         var architecture = _options.Architecture(train.Classes.Count, _masks);
