@@ -42,7 +42,7 @@ internal static class DetectionBench
         {
             var options = RecipeBinder.Bind<RcnnOptions>(mapping.Without("name"), key) with { Init = "random" };
             bool masks = name == "mask-rcnn-c4";
-            var (train, test) = options.ReadSplits();
+            var (train, test) = options.ReadSplits(Path.Combine(Path.GetTempPath(), "ccrop-bench"), masks);
             var architecture = options.Architecture(train.Classes.Count, masks);
 
             torch.manual_seed(0);

@@ -25,8 +25,8 @@ public abstract class RcnnC4Task : IDownstreamTask
         var errors = options.Validate().ToList();
         if (errors.Count > 0)
             throw new DetectionSetupException($"Invalid {stage} options: " + string.Join(" ", errors.Select(e => $"{e.Key}: {e.Message}")));
-        if (masks && options.Format != "coco")
-            throw new DetectionSetupException($"{stage} needs instance masks: use format: coco (VOC has no masks), or faster-rcnn-c4.");
+        if (masks && options.Format == "voc")
+            throw new DetectionSetupException($"{stage} needs instance masks: use format: coco or generated (VOC has no masks), or faster-rcnn-c4.");
         // The stage's folder and checkpoint name carry the init mode, so a recipe can compare pretrained and random init.
         (_options, _masks, _stage) = (options, masks, $"{stage}-{options.Init}");
     }
@@ -37,7 +37,7 @@ public abstract class RcnnC4Task : IDownstreamTask
         var run = context.Run;
         // A bad checkpoint file is reported before the data set is read.
         using var imported = _options.Init == "checkpoint" ? ImportCheckpoint(_options.Checkpoint) : null;
-        var (train, test) = _options.ReadSplits();
+        var (train, test) = _options.ReadSplits(run.RunDirectory, _masks);
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
             throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
         var architecture = _options.Architecture(train.Classes.Count, _masks);

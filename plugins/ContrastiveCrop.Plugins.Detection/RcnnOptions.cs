@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Data;
 using ContrastiveCrop.Detection.Formats;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
@@ -12,7 +13,10 @@ namespace ContrastiveCrop.Plugins.Detection;
 /// </summary>
 public sealed record RcnnOptions : IValidatableOptions
 {
-    /// <summary><c>voc</c> (VOCdevkit) or <c>coco</c> (instances JSON + image folder).</summary>
+    /// <summary>
+    /// <c>voc</c> (VOCdevkit), <c>coco</c> (instances JSON + image folder) or <c>generated</c> (shapes on
+    /// clutter written into the run folder from the <c>generated_*</c> options, so a recipe needs no data step).
+    /// </summary>
     public string Format { get; init; } = "voc";
     /// <summary>VOC: the folder holding VOC2007/ (and VOC2012/); relative paths are relative to the working directory.</summary>
     public string Devkit { get; init; } = "";
@@ -30,6 +34,17 @@ public sealed record RcnnOptions : IValidatableOptions
     public string TestJson { get; init; } = "";
     /// <summary>COCO test image folder.</summary>
     public string TestImages { get; init; } = "";
+
+    /// <summary>Generated set: trainval images.</summary>
+    public int GeneratedTrainCount { get; init; } = 300;
+    /// <summary>Generated set: test images.</summary>
+    public int GeneratedTestCount { get; init; } = 60;
+    /// <summary>Generated set: side of the square images.</summary>
+    public int GeneratedSize { get; init; } = 96;
+    /// <summary>Generated set: object classes (the first shapes of disc, square, triangle, …).</summary>
+    public int GeneratedClasses { get; init; } = 3;
+    /// <summary>Generated set: seed (same seed, same bytes).</summary>
+    public int GeneratedSeed { get; init; }
 
     /// <summary>
     /// <c>backbone</c> (the run's pretrained backbone), <c>random</c> (He initialisation; the baseline) or
@@ -99,7 +114,14 @@ public sealed record RcnnOptions : IValidatableOptions
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
     {
-        if (Format is not ("voc" or "coco")) yield return new OptionError("format", $"must be voc or coco; got '{Format}'.");
+        if (Format is not ("voc" or "coco" or "generated")) yield return new OptionError("format", $"must be voc, coco or generated; got '{Format}'.");
+        if (Format == "generated")
+        {
+            if (GeneratedTrainCount < 1) yield return new OptionError("generated_train_count", "must be at least 1.");
+            if (GeneratedTestCount < 1) yield return new OptionError("generated_test_count", "must be at least 1.");
+            if (GeneratedSize < 32) yield return new OptionError("generated_size", $"must be at least 32 pixels; got {GeneratedSize}.");
+            if (GeneratedClasses is < 1 or > 10) yield return new OptionError("generated_classes", $"must be between 1 and 10; got {GeneratedClasses}.");
+        }
         if (Format == "voc" && Devkit.Length == 0) yield return new OptionError("devkit", "set the VOCdevkit folder (holding VOC2007/).");
         if (Format == "voc" && TrainSets.Count == 0) yield return new OptionError("train_sets", "name at least one year/split.");
         if (Format == "coco")
@@ -145,9 +167,25 @@ public sealed record RcnnOptions : IValidatableOptions
         RoiHeads = new RoiHeadSettings { BatchSizePerImage = RoiBatchSize, DetectionsPerImage = DetectionsPerImage },
     };
 
-    /// <summary>The training and test splits these options name (VOC devkit sets or COCO files).</summary>
-    internal (DetectionSplit Train, DetectionSplit Test) ReadSplits()
+    /// <summary>
+    /// The training and test splits these options name (VOC devkit sets or COCO files; a generated set
+    /// is first written under <paramref name="runDirectory"/>, read as VOC or, for masks, as COCO).
+    /// </summary>
+    internal (DetectionSplit Train, DetectionSplit Test) ReadSplits(string runDirectory, bool masks = false)
     {
+        if (Format == "generated")
+        {
+            var settings = new DetectionSetGenerator.Settings(GeneratedTrainCount, GeneratedTestCount, GeneratedSize, GeneratedSeed, GeneratedClasses);
+            var root = GeneratedDetectionSet.Ensure(runDirectory, settings);
+            var year = DetectionSetGenerator.Year;
+            var images = Path.Combine(root, "VOCdevkit", "VOC" + year, "JPEGImages");
+            if (masks)
+                return (DetectionSplit.FromCoco(Path.Combine(root, "annotations", "instances_trainval.json"), images),
+                        DetectionSplit.FromCoco(Path.Combine(root, "annotations", "instances_test.json"), images));
+            var names = Clutter.ShapeNames.Take(GeneratedClasses).ToList();
+            var devkit = Path.Combine(root, "VOCdevkit");
+            return (DetectionSplit.FromVoc(devkit, [$"{year}/trainval"], names), DetectionSplit.FromVoc(devkit, [$"{year}/test"], names));
+        }
         if (Format == "coco")
             return (DetectionSplit.FromCoco(TrainJson, TrainImages), DetectionSplit.FromCoco(TestJson, TestImages));
         var classes = Classes.Count > 0 ? Classes : VocDevkit.StandardClasses;

@@ -1,0 +1,52 @@
+using ContrastiveCrop.Plugins.Detection;
+using NUnit.Framework;
+
+namespace ContrastiveCrop.Tests.DetectionModels;
+
+/// <summary><c>format: generated</c>: the detection set is written into the run folder, once, the same bytes every time.</summary>
+[TestFixture]
+public sealed class GeneratedDetectionSetTests
+{
+    private static readonly RcnnOptions Options = new()
+    {
+        Format = "generated", GeneratedTrainCount = 4, GeneratedTestCount = 2, GeneratedSize = 48, GeneratedClasses = 2, GeneratedSeed = 5,
+    };
+
+    [Test]
+    public void A_generated_set_is_written_into_the_run_folder_and_read_with_its_shape_classes()
+    {
+        var run = TestFolders.NewTemp("det-generated");
+        var (train, test) = Options.ReadSplits(run);
+        Assert.That(train.Classes, Is.EqualTo(new[] { "disc", "square" }));
+        Assert.That(train.Records, Has.Count.EqualTo(4));
+        Assert.That(test.Records, Has.Count.EqualTo(2));
+        Assert.That(train.Records.All(r => r.Path.StartsWith(Path.Combine(run, "data")) && r.Width == 48 && r.Objects.Count is >= 1 and <= 3), Is.True);
+        Assert.That(test.VocYear, Is.EqualTo("2007"), "VOC 2007 layout: scored with the 11-point AP");
+    }
+
+    [Test]
+    public void Two_runs_generate_the_same_bytes_and_a_second_stage_reuses_the_first_stages_set()
+    {
+        var first = TestFolders.NewTemp("det-generated");
+        var second = TestFolders.NewTemp("det-generated");
+        var (a, _) = Options.ReadSplits(first);
+        var written = File.GetLastWriteTimeUtc(a.Records[0].Path);
+        var (again, _) = Options.ReadSplits(first);
+        var (b, _) = Options.ReadSplits(second);
+        Assert.That(File.GetLastWriteTimeUtc(again.Records[0].Path), Is.EqualTo(written), "the second stage must not regenerate");
+        for (int i = 0; i < a.Records.Count; i++)
+        {
+            Assert.That(File.ReadAllBytes(b.Records[i].Path), Is.EqualTo(File.ReadAllBytes(a.Records[i].Path)));
+            Assert.That(b.Records[i].Objects.Select(o => (o.Class, o.Box[0], o.Box[1], o.Box[2], o.Box[3])),
+                Is.EqualTo(a.Records[i].Objects.Select(o => (o.Class, o.Box[0], o.Box[1], o.Box[2], o.Box[3]))));
+        }
+    }
+
+    [Test]
+    public void Bad_generated_settings_are_refused_naming_the_key()
+    {
+        var errors = (Options with { GeneratedSize = 16, GeneratedClasses = 11 }).Validate().Select(e => e.Key).ToList();
+        Assert.That(errors, Is.EquivalentTo(new[] { "generated_size", "generated_classes" }));
+        Assert.That((Options with { Format = "pascal" }).Validate().Single().Message, Does.Contain("generated"));
+    }
+}
