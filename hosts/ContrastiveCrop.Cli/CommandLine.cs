@@ -48,6 +48,18 @@ internal static class CommandLine
         check.SetAction(p => Commands.Guard(() => Commands.CheckRecipe(p.GetValue(checkRecipe)!, p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
         var recipe = new Command("recipe", "Work with recipes.") { check };
 
+        var previewRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe (its data, method and sampler)." };
+        var previewCountOption = new Option<int>("--count") { Description = "Images (rows) to show, evenly spaced over the training split.", DefaultValueFactory = _ => 8 };
+        var epochOption = new Option<int>("--epoch") { Description = "The 0-based epoch whose crops to draw (the loader's seeds depend on it).", DefaultValueFactory = _ => 0 };
+        var previewOut = new Option<string?>("--out") { Description = "PNG file to write (default: <name>-crops-epoch-<E>.png here)." };
+        var preview = new Command("preview", "Draw the crops the recipe's sampler gives its method's views, as the training loader would, without training.")
+        {
+            previewRecipe, previewCountOption, epochOption, previewOut, setOption, pluginsOption,
+        };
+        preview.SetAction(p => Commands.Guard(() => Commands.PreviewCrops(p.GetValue(previewRecipe)!, p.GetValue(setOption) ?? [],
+            p.GetValue(pluginsOption) ?? [], p.GetValue(previewCountOption), p.GetValue(epochOption), p.GetValue(previewOut))));
+        var crops = new Command("crops", "Look at a crop sampler.") { preview };
+
         var list = new Command("list", "List the plugins found: kind, name, version, assembly.") { pluginsOption };
         list.SetAction(p => Commands.Guard(() => Commands.ListPlugins(p.GetValue(pluginsOption) ?? [])));
         var plugins = new Command("plugins", "Work with plugins.") { list };
@@ -57,15 +69,15 @@ internal static class CommandLine
 
         var outOption = new Option<string>("--out") { Description = "Folder to write the data set into.", Required = true };
         var fmnistOption = new Option<string?>("--fashion-mnist") { Description = "Folder of the Fashion-MNIST IDX files (default: Debian's, if installed; else shapes)." };
-        var countOption = new Option<int>("--count") { Description = "Training images (the test split gets a fifth as many).", DefaultValueFactory = _ => 5000 };
+        var imagesOption = new Option<int>("--count") { Description = "Training images (the test split gets a fifth as many).", DefaultValueFactory = _ => 5000 };
         var sizeOption = new Option<int>("--size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 64 };
         var seedOption = new Option<int>("--seed") { Description = "Generator seed: the same seed gives the same files.", DefaultValueFactory = _ => 0 };
         var objects = new Command("objects-on-clutter", "Tinted objects at 20-60% of the side on textured clutter, as an ImageFolder with true boxes (boxes.tsv).")
         {
-            outOption, fmnistOption, countOption, sizeOption, seedOption,
+            outOption, fmnistOption, imagesOption, sizeOption, seedOption,
         };
         objects.SetAction(p => Commands.Guard(() => Commands.GenerateObjectsOnClutter(
-            p.GetValue(outOption)!, p.GetValue(fmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption))));
+            p.GetValue(outOption)!, p.GetValue(fmnistOption), p.GetValue(imagesOption), p.GetValue(sizeOption), p.GetValue(seedOption))));
         var classesOption = new Option<int>("--classes") { Description = "Number of object classes (1-10): the first shapes, or the first Fashion-MNIST classes.", DefaultValueFactory = _ => 3 };
         var detectionFmnistOption = new Option<string?>("--fashion-mnist")
         {
@@ -73,15 +85,15 @@ internal static class CommandLine
         };
         var detectionSet = new Command("detection", "1-3 shapes (or Fashion-MNIST items) with boxes and masks pasted on clutter, written as a VOCdevkit (VOC2007) and as COCO instances files.")
         {
-            outOption, detectionFmnistOption, countOption, sizeOption, seedOption, classesOption,
+            outOption, detectionFmnistOption, imagesOption, sizeOption, seedOption, classesOption,
         };
         detectionSet.SetAction(p => Commands.Guard(() => Commands.GenerateDetection(
-            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
+            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(imagesOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, recipe, plugins, doctor, data,
+            run, eval, recipe, crops, plugins, doctor, data,
         };
     }
 }

@@ -59,6 +59,9 @@ public sealed class PluginCatalog
         var hint = suggestion is null ? "" : $" Did you mean '{suggestion}'?";
         var list = known.Count == 0 ? "none are installed" : "known: " + string.Join(", ", known);
         var problems = Problems.Count == 0 ? "" : $" ({Problems.Count} plugin problem(s) were found too: run 'ccrop plugins list'.)";
-        throw new PluginException($"{where}: unknown {PluginKinds.DisplayName(kind)} '{name}'; {list}.{hint}{problems}");
+        throw new PluginException($"{where}: unknown {PluginKinds.DisplayName(kind)} '{name}'; {list}.{hint}{problems}")
+        {
+            UnknownPlugin = new PluginKey(kind, name),
+        };
     }
 }
