@@ -27,7 +27,8 @@ public static class PluginFailure
     /// <param name="error">What was thrown (wrappers such as AggregateException are looked through).</param>
     /// <param name="catalog">The plugins known, with their assemblies.</param>
     /// <param name="preferred">The plugins the run uses: when one assembly holds several plugins, these are meant.</param>
-    public static PluginException? Attribute(Exception error, PluginCatalog catalog, IEnumerable<PluginDescriptor>? preferred = null)
+    /// <param name="what">What the plugin did, e.g. "threw while constructing"; "failed" by default.</param>
+    public static PluginException? Attribute(Exception error, PluginCatalog catalog, IEnumerable<PluginDescriptor>? preferred = null, string what = "failed")
     {
         var cause = Unwrap(error);
         if (cause is PluginException or RecipeException or DatasetException or CheckpointException or TrainingDivergedException
@@ -46,7 +47,7 @@ public static class PluginFailure
                 ? $"The {descriptor.Key} ({descriptor.Type.FullName} in '{path}')"
                 : $"Plugin code in '{path}' ({string.Join(", ", byAssembly[path].Select(d => d.Key.ToString()))})";
             return new PluginException(
-                $"{who} failed: {e.GetType().Name}: {e.Message}{Environment.NewLine}" +
+                $"{who} {what}: {e.GetType().Name}: {e.Message}{Environment.NewLine}" +
                 string.Join(Environment.NewLine, own.Select(f => "   at " + f)) + Environment.NewLine +
                 "This is an error in the plugin's code: report it to the plugin's author with these lines (or fix the plugin).", e);
         }

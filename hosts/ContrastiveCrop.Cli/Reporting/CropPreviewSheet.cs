@@ -52,7 +52,9 @@ internal static class CropPreviewSheet
         int views = rows.Max(r => r.Crops.Count);
         int rowHeight = RowHeight(rows);
         int imageWidth = rows.Max(r => (int)Math.Round(r.Image.Width * Scale(r.Image.Height, r.Image.Width)));
-        int width = Math.Max(480, Gap + LabelWidth + imageWidth + views * (rowHeight + Gap) + Gap);
+        using var captionFont = new SKFont(SKTypeface.Default, 13);
+        int captions = (int)Math.Ceiling(Math.Max(captionFont.MeasureText(title), captionFont.MeasureText(subtitle))) + 2 * Gap;
+        int width = Math.Max(captions, Gap + LabelWidth + imageWidth + views * (rowHeight + Gap) + Gap);
         using var surface = SKSurface.Create(new SKImageInfo(width, Header + rows.Count * (rowHeight + Gap), SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
