@@ -40,8 +40,8 @@ public static class BaseReference
         var normalised = reference.Replace('\\', '/');
         int at = normalised.IndexOf("_base_/", StringComparison.Ordinal);
         var platform = at < 0 ? null : PlatformPrefix + normalised[at..];
-        var hint = platform is not null && File.Exists(Resolve(platform, ""))
-            ? $"; if this recipe was copied out of the repository, use the platform's part: {platform}"
+        var hint = platform is null ? ""
+            : File.Exists(Resolve(platform, "")) ? $"; if this recipe was copied out of the repository, use the platform's part: {platform}"
             : $"; the platform's own parts are addressed as {PlatformPrefix}_base_/<folder>/<file>.yaml";
         return $"base file not found: {resolved}{hint}";
     }

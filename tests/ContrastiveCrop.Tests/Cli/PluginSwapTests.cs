@@ -73,6 +73,6 @@ public sealed class PluginSwapTests
 
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Error);
         Assert.That(outcome.Error, Does.Contain("dropped contrastive-crop's option(s) alpha"));
-        Assert.That(outcome.Out, Does.Contain("    name: random-resized-crop\n    scale:\n    - 0.3\n    - 1\n"));
+        Assert.That(outcome.Out, Does.Contain("    name: random-resized-crop\n    scale:\n      - 0.3\n      - 1\n"));
     }
 }

@@ -27,7 +27,7 @@ public sealed class PortableRunTests
         Assert.That(recipe.Invoke("run", path).ExitCode, Is.EqualTo(0));
         var run = OnlyRun(recipe);
 
-        Assert.That(File.ReadAllText(Path.Combine(run, "recipe.yaml")), Does.Contain($"plugin_folders:\n- '{plugins}'"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "recipe.yaml")), Does.Contain($"plugin_folders:\n  - '{plugins}'"));
         var resumed = recipe.Invoke("run", "--resume", run);
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
         var evaluated = recipe.Invoke("eval", "checkpoint", run);
@@ -42,7 +42,7 @@ public sealed class PortableRunTests
         Assert.That(recipe.Invoke("run", path, "--plugins", "elsewhere").ExitCode, Is.EqualTo(0));
         var run = OnlyRun(recipe);
 
-        Assert.That(File.ReadAllText(Path.Combine(run, "recipe.yaml")), Does.Contain($"- '{plugins}'"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "recipe.yaml")), Does.Contain($"  - '{plugins}'"));
         var resumed = recipe.Invoke("run", "--resume", run);
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
     }
@@ -92,7 +92,7 @@ public sealed class PortableRunTests
 
         // Defaults the recipe never wrote: RandomResizedCrop's scale and ratio (0.2..1, 3/4..4/3 in this
         // platform), SimCLR's base temperature and projection width, kNN's temperature.
-        Assert.That(written, Does.Contain("  sampler:\n    name: random-resized-crop\n    scale:\n    - 0.2\n    - 1\n    ratio:\n    - 0.75\n    - 1.3333333333333333\n"));
+        Assert.That(written, Does.Contain("  sampler:\n    name: random-resized-crop\n    scale:\n      - 0.2\n      - 1\n    ratio:\n      - 0.75\n      - 1.3333333333333333\n"));
         Assert.That(written, Does.Contain("    base_temperature: 0.07\n    projection_dim: 128\n"));
         var copy = recipe.Write(written, "copied.yaml");
         var check = recipe.Invoke("recipe", "check", copy);
