@@ -23,6 +23,16 @@ public sealed class PluginFailureTests
             private static CropBox Pick(CropRequest request) =>
                 request.Index >= 0 ? throw new System.InvalidOperationException("ran out of crops") : CropBox.Whole(1, 1);
         }
+        [Plugin("breaks-in-loss")]
+        public sealed class BreaksInLoss(IBackbone backbone) : ISiameseMethod
+        {
+            public System.Collections.Generic.IReadOnlyList<ViewSpec> Views { get; } = [new("crop-flip"), new("crop-flip")];
+            public TorchSharp.torch.nn.Module Module => backbone.Network;
+            public System.Collections.Generic.IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters => backbone.Network.parameters();
+            public MethodStepOutput ComputeLoss(System.Collections.Generic.IReadOnlyList<TorchSharp.torch.Tensor> views, TrainingProgress progress) =>
+                throw new System.ArithmeticException("loss undefined for this batch");
+            public void AfterOptimizerStep(TrainingProgress progress) { }
+        }
         [Plugin("breaks-in-run")]
         public sealed class BreaksInRun : IDownstreamTask
         {
@@ -65,6 +75,17 @@ public sealed class PluginFailureTests
         var frames = outcome.Error.Split('\n').Where(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).ToList();
         Assert.That(frames[0], Does.Contain("BreaksInSample.Pick"));
         Assert.That(frames[1], Does.Contain("BreaksInSample.Sample"));
+    }
+
+    [Test]
+    public void A_method_whose_loss_throws_is_named()
+    {
+        var (recipe, dll) = WithBrokenPlugins();
+        var path = recipe.Write(TinyRecipe.Text(extra: "plugin_folders: [broken]").Replace("method: {name: simclr, temperature: 0.5}", "method: {name: breaks-in-loss}"));
+
+        var outcome = recipe.Invoke("run", path);
+
+        AssertNamed(outcome, "method 'breaks-in-loss'", dll, "ArithmeticException: loss undefined for this batch", "BreaksInLoss.ComputeLoss");
     }
 
     [Test]
