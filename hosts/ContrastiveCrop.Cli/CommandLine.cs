@@ -81,6 +81,18 @@ internal static class CommandLine
         check.SetAction(p => Commands.Guard(p, () => Commands.CheckRecipe(p.GetValue(checkRecipe)!, p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [])));
         var recipe = new Command("recipe", "Work with recipes.") { check };
 
+        var previewRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe (its data, method and sampler)." };
+        var previewCountOption = new Option<int>("--count") { Description = "Images (rows) to show, evenly spaced over the training split.", DefaultValueFactory = _ => 8 };
+        var epochOption = new Option<int>("--epoch") { Description = "The 0-based epoch whose crops to draw (the loader's seeds depend on it).", DefaultValueFactory = _ => 0 };
+        var previewOut = new Option<string?>("--out") { Description = "PNG file to write (default: <name>-crops-epoch-<E>.png here)." };
+        var preview = new Command("preview", "Draw the crops the recipe's sampler gives its method's views, as the training loader would, without training.")
+        {
+            previewRecipe, previewCountOption, epochOption, previewOut, setOption, pluginsOption,
+        };
+        preview.SetAction(p => Commands.Guard(p, () => Commands.PreviewCrops(p.GetValue(previewRecipe)!, p.GetValue(setOption) ?? [],
+            p.GetValue(pluginsOption) ?? [], p.GetValue(previewCountOption), p.GetValue(epochOption), p.GetValue(previewOut))));
+        var crops = new Command("crops", "Look at a crop sampler.") { preview };
+
         var list = new Command("list", "List the plugins found: kind, name, version, assembly.") { pluginsOption };
         list.SetAction(p => Commands.Guard(p, () => Commands.ListPlugins(p.GetValue(pluginsOption) ?? [])));
         var plugins = new Command("plugins", "Work with plugins.") { list };
@@ -126,7 +138,7 @@ internal static class CommandLine
         };
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, recipe, plugins, doctor, data, ExportCommand.Build(), debug,
+            run, eval, recipe, crops, plugins, doctor, data, ExportCommand.Build(), debug,
         };
     }
 }

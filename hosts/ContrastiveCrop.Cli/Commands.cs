@@ -12,6 +12,7 @@ using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Cli.Reporting;
 using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Interop;
+using ContrastiveCrop.Engine.Previews;
 using TorchSharp;
 
 namespace ContrastiveCrop.Cli;
@@ -102,7 +103,7 @@ internal static class Commands
     {
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
         using (container)
-            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
     }
 
     public static int Resume(string runFolder, string? recipe, string[] overrides, string[] pluginFolders)
@@ -118,7 +119,7 @@ internal static class Commands
             foreach (var temp in directory.RemoveLeftoverTemporaryFiles())
                 Console.WriteLine($"Removed '{temp}', an unfinished write of the interrupted run.");
             if (previous is not null) Console.WriteLine($"Resuming '{directory.Path}' (was: {previous.Status}).");
-            return Finish(pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
         }
     }
 
@@ -143,10 +144,17 @@ internal static class Commands
         string from = checkpoint == BackboneCheckpoint.Random ? checkpoint : Path.GetFullPath(checkpoint);
         if (from != BackboneCheckpoint.Random && !File.Exists(from) && !Directory.Exists(from))
             throw new CheckpointException($"Checkpoint '{from}' does not exist. Give a checkpoint (.pt, .pth, .safetensors), a run folder, or 'random' with --recipe.");
-        recipe ??= RecipeOfRun(from);
-        var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
+        string? runFolder = checkpoint == BackboneCheckpoint.Random ? null
+            : recipe is null ? Path.GetDirectoryName(RecipeOfRun(from))!
+            : File.Exists(Path.Combine(RunFolderOf(from), "recipe.yaml")) ? Path.GetFullPath(RunFolderOf(from)) : null;
+        recipe ??= runFolder is null
+            ? throw new UsageException("ccrop eval checkpoint random needs --recipe (which data set and backbone?).")
+            : Path.Combine(runFolder, "recipe.yaml");
+        // Evaluation needs only the backbone, tasks and data: a plugin folder of the pretraining's sampler that has
+        // since gone is not a reason to refuse.
+        var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders, runFolder, skipMissingRecipeFolders: true);
         using (container)
-            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
     }
 
     /// <summary>The recipe.yaml of the run <paramref name="from"/> belongs to; other sources need --recipe.</summary>
@@ -163,13 +171,26 @@ internal static class Commands
     private static string RunFolderOf(string path) =>
         Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(path)!)!;
 
-    private static int Finish(Func<RunPipeline, RunDirectory> body, IContainer container)
+    private static int Finish(RunPlan plan, Func<RunPipeline, RunDirectory> body, IContainer container)
     {
         using var reporter = ConsoleReporter.Create();
-        var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter));
+        var directory = NamingPlugins(plan, container, () => body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter)));
         foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
         Console.WriteLine($"Done. Results: {directory.ResultsFile}");
         return 0;
+    }
+
+    /// <summary>Runs <paramref name="body"/>; an exception thrown by plugin code becomes one message naming the plugin (exit 2).</summary>
+    private static T NamingPlugins<T>(RunPlan plan, IContainer container, Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (PluginFailure.Attribute(e, container.Resolve<PluginCatalog>(), plan.Choices.Select(c => c.Descriptor)) is { } named)
+        {
+            throw named;
+        }
     }
 
     private static CancellationToken CancelOnCtrlC()
@@ -190,13 +211,40 @@ internal static class Commands
         }
     }
 
+    public static int PreviewCrops(string recipePath, string[] overrides, string[] pluginFolders, int count, int epoch, string? output)
+    {
+        var (plan, container) = Load(recipePath, overrides, pluginFolders);
+        using (container)
+        {
+            using var run = new PreviewRunContext(plan.Recipe.Seed, plan.Recipe.Normalization.ToNormalization());
+            var rows = NamingPlugins(plan, container, () => CropPreview.Sample(plan, container.Resolve<PluginFactory>(), run, count, epoch));
+            var (_, method, sampler) = plan.Pretrain!.Value;
+            output = Path.GetFullPath(output ?? $"{plan.Recipe.Name}-crops-epoch-{epoch}.png");
+            var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ViewColourName(v)}"));
+            CropPreviewSheet.Write(output, rows,
+                $"{sampler.Descriptor.Name} crops for {method.Descriptor.Name}'s views, epoch {epoch}, seed {plan.Recipe.Seed} (as the loader samples them)",
+                $"each row: image #index with {colours}, then each view's crop");
+            Console.WriteLine($"Crop preview ({rows.Count} images): {output}");
+            return 0;
+        }
+    }
+
+    private static string ViewColourName(int view) => (view % CropPreviewSheet.ViewColours.Length) switch
+    {
+        0 => "yellow", 1 => "blue", 2 => "magenta", _ => "green",
+    };
+
     public static int ListPlugins(string[] pluginFolders)
     {
         var catalog = PluginDiscovery.Discover(PluginFolders(pluginFolders));
         Console.WriteLine($"Plugin contracts {ContractsVersion.Text}");
         Console.WriteLine($"{"kind",-16} {"name",-24} {"version",-10} assembly");
         foreach (var d in catalog.All)
+        {
             Console.WriteLine($"{PluginKinds.DisplayName(d.Kind),-16} {d.Name,-24} {d.Version,-10} {d.AssemblyPath}");
+            // The plugin's own one-line description, under its row, so the table's columns stay aligned.
+            Console.WriteLine($"{"",-16} {(string.IsNullOrWhiteSpace(d.Description) ? "(no description)" : d.Description)}");
+        }
         foreach (var problem in catalog.Problems) Console.Error.WriteLine($"problem: {Printable(problem)}");
         return catalog.Problems.Count == 0 ? 0 : UserError;
     }
@@ -259,16 +307,28 @@ internal static class Commands
     /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
     /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
     /// </summary>
-    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders, string? runFolder = null)
+    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders,
+                                              string? runFolder = null, bool skipMissingRecipeFolders = false)
     {
         if (Directory.Exists(recipePath))
             throw new UsageException($"'{Path.GetFullPath(recipePath)}' is a folder; give the recipe's .yaml file (or --resume <run folder> to continue a run).");
         if (!File.Exists(recipePath))
             throw new FileNotFoundException($"Recipe '{Path.GetFullPath(recipePath)}' does not exist.", recipePath);
         var resolved = RecipeLoader.Load(recipePath, overrides);
-        var folders = PluginFolders(pluginFolders).Concat(RunPlan.PluginFoldersOf(recipePath, resolved));
-        var catalog = PluginDiscovery.Discover(folders);
+        // Full paths, --plugins included: the run folder's recipe.yaml must find the same plugins from anywhere.
+        resolved = RecipePluginFolders.MakeAbsolute(recipePath, resolved, pluginFolders);
+        var recipeFolders = RunPlan.PluginFoldersOf(recipePath, resolved);
+        if (skipMissingRecipeFolders)
+        {
+            foreach (var missing in recipeFolders.Where(f => !Directory.Exists(f)))
+                Console.Error.WriteLine($"warning: the run's plugin folder '{missing}' no longer exists; evaluating without it.");
+            recipeFolders = recipeFolders.Where(Directory.Exists).ToList();
+        }
+        var catalog = PluginDiscovery.Discover(PluginFolders([]).Concat(recipeFolders));
         catalog.EnsureNoProblems();
+        if (overrides.Length > 0)
+            resolved = PluginSwap.DropPreviousPluginOptions(RecipeLoader.Load(recipePath, []), resolved, catalog,
+                notice => Console.Error.WriteLine($"note: {notice}"));
         var container = Compose(catalog);
         try
         {
@@ -277,6 +337,14 @@ internal static class Commands
             foreach (var warning in RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder))
                 Console.Error.WriteLine($"warning: {warning}");
             return (plan, container);
+        }
+        catch (PluginException e) when (runFolder is not null && e.UnknownPlugin is { } key && ManifestPlugins.AssemblyOf(runFolder, key) is { } dll)
+        {
+            container.Dispose();
+            var fix = File.Exists(dll)
+                ? $"pass --plugins '{Path.GetDirectoryName(dll)}'"
+                : $"that file is gone: put the plugin back, or pass --plugins with the folder that now holds {Path.GetFileName(dll)}";
+            throw new PluginException($"{e.Message} The run loaded it from '{dll}': {fix}.", e) { UnknownPlugin = key };
         }
         catch
         {

@@ -76,7 +76,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         var dataSource = factory.Create<IDatasetSource>(plan.Data.Descriptor, plan.Data.Options, run);
         IBackbone? backbone = null;
         string? checkpoint = null;
-        if (plan.Recipe.FromCheckpoint is { } from && plan.Pretrain is var (backboneOnly, _, _))
+        if (plan.Recipe.FromCheckpoint is { } from && plan.Backbone is { } backboneOnly)
         {
             backbone = Create<IBackbone>(backboneOnly, run);
             checkpoint = BackboneCheckpoint.Load(backbone, from, plan.RecipePath, run);
@@ -134,7 +134,8 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     private static IReadOnlyDictionary<string, string> PluginVersions(RunPlan plan)
     {
         var choices = new List<PluginChoice> { plan.Data };
-        if (plan.Pretrain is var (b, m, s)) choices.AddRange([b, m, s]);
+        if (plan.Backbone is { } backbone) choices.Add(backbone);
+        if (plan.Pretrain is var (_, m, s)) choices.AddRange([m, s]);
         if (plan.Monitor is { } monitor) choices.Add(monitor);
         choices.AddRange(plan.Hooks);
         choices.AddRange(plan.Evaluate);

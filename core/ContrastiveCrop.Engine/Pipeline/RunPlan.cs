@@ -15,12 +15,15 @@ public sealed class RunPlan
     /// <summary>The recipe file given by the user.</summary>
     public string RecipePath { get; }
     /// <summary>The fully resolved recipe (bases merged, overrides applied).</summary>
-    public RecipeMapping Resolved { get; }
+    /// <remarks>Every chosen plugin's section lists all its options, defaults included (<see cref="EffectiveRecipe"/>).</remarks>
+    public RecipeMapping Resolved { get; private set; }
     /// <summary>The bound top level.</summary>
     public RunRecipe Recipe { get; }
     /// <summary>The data set plugin and options.</summary>
     public PluginChoice Data { get; private set; } = null!;
-    /// <summary>Backbone, method and sampler, when the recipe pretrains.</summary>
+    /// <summary>The backbone of <c>pretrain.backbone</c>: the one pretrained, or the architecture a checkpoint is loaded into.</summary>
+    public PluginChoice? Backbone { get; private set; }
+    /// <summary>Backbone, method and sampler, when the recipe pretrains (not when it evaluates <c>from_checkpoint</c>).</summary>
     public (PluginChoice Backbone, PluginChoice Method, PluginChoice Sampler)? Pretrain { get; private set; }
     /// <summary>The task run during pretraining by <c>pretrain.monitor</c>, if any.</summary>
     public PluginChoice? Monitor { get; private set; }
@@ -28,6 +31,21 @@ public sealed class RunPlan
     public IReadOnlyList<PluginChoice> Hooks { get; private set; } = [];
     /// <summary>Downstream stages in order.</summary>
     public IReadOnlyList<PluginChoice> Evaluate { get; private set; } = [];
+
+    /// <summary>Every plugin the plan uses: data, backbone, method, sampler, monitor, hooks, downstream stages.</summary>
+    public IReadOnlyList<PluginChoice> Choices
+    {
+        get
+        {
+            var chosen = new List<PluginChoice> { Data };
+            if (Backbone is { } backbone) chosen.Add(backbone);
+            if (Pretrain is var (_, method, sampler)) chosen.AddRange([method, sampler]);
+            if (Monitor is { } monitor) chosen.Add(monitor);
+            chosen.AddRange(Hooks);
+            chosen.AddRange(Evaluate);
+            return chosen;
+        }
+    }
 
     /// <summary>The plugin folders the recipe asks for, resolved against the recipe's folder.</summary>
     public static IReadOnlyList<string> PluginFoldersOf(string recipePath, RecipeMapping resolved)
@@ -58,9 +76,13 @@ public sealed class RunPlan
         }
 
         plan.Data = Choose(PluginKind.DatasetSource, recipe.Data, "data")!;
-        if (recipe.Pretrain is { } pretrain)
+        if (recipe.Pretrain is { } withBackbone)
+            plan.Backbone = Choose(PluginKind.Backbone, withBackbone.Backbone, "pretrain.backbone");
+        // Evaluating a checkpoint uses only the backbone's architecture from pretrain: the method, sampler, monitor
+        // and hooks are neither needed nor required to be installed.
+        if (recipe.Pretrain is { } pretrain && recipe.FromCheckpoint is null)
         {
-            var backbone = Choose(PluginKind.Backbone, pretrain.Backbone, "pretrain.backbone");
+            var backbone = plan.Backbone;
             var method = Choose(PluginKind.SiameseMethod, pretrain.Method, "pretrain.method");
             var sampler = Choose(PluginKind.CropSampler, pretrain.Sampler, "pretrain.sampler");
             if (backbone is not null && method is not null && sampler is not null) plan.Pretrain = (backbone, method, sampler);
@@ -88,6 +110,7 @@ public sealed class RunPlan
         }
         plan.Evaluate = stages;
         if (errors.Count > 0) throw new RecipeException(errors);
+        plan.Resolved = EffectiveRecipe.With(resolved, plan.Choices);
         return plan;
     }
 }

@@ -62,6 +62,9 @@ public sealed class PluginCatalog
         var problems = Problems.Count == 0 ? ""
             : broken.Count > 0 ? $" It may be in a plugin file that could not be loaded: {string.Join(", ", broken)} (run 'ccrop plugins list')."
             : $" ({Problems.Count} plugin problem(s) were found too: run 'ccrop plugins list'.)";
-        throw new PluginException($"{where}: unknown {PluginKinds.DisplayName(kind)} '{name}'; {list}.{hint}{problems}");
+        throw new PluginException($"{where}: unknown {PluginKinds.DisplayName(kind)} '{name}'; {list}.{hint}{problems}")
+        {
+            UnknownPlugin = new PluginKey(kind, name),
+        };
     }
 }

@@ -14,7 +14,7 @@ namespace ContrastiveCrop.Engine.Plugins;
 /// sub-folders that references <c>ContrastiveCrop.Contracts</c>. The usual layout is
 /// <c>plugins/&lt;Name&gt;/&lt;Name&gt;.dll</c> with the plugin's private dependencies beside it.
 /// </remarks>
-public static class PluginDiscovery
+public static partial class PluginDiscovery
 {
     // The contracts, the SDK and TorchSharp are one copy shared by the host and every plugin, so their types are identical on both sides.
     private static readonly Type[] SharedTypes = [typeof(ICropSampler), typeof(ContrastiveCrop.Sdk.Hooks.HookBase), typeof(torch.Tensor)];
@@ -111,6 +111,7 @@ public static class PluginDiscovery
                 throw new PluginException(
                     $"Type '{type.FullName}' in '{dll}' has [Plugin(\"{attribute.Name}\")] but is abstract or implements none of " +
                     "ICropSampler, ISiameseMethod, IBackbone, IDownstreamTask, IDatasetSource.");
+            EnsureWellFormed(type, attribute, dll);
             var options = OptionsTypeOf(type, dll);
             foreach (var kind in kinds)
                 yield return new PluginDescriptor(kind, attribute.Name, attribute.Description, type, options, dll, version);
@@ -137,6 +138,33 @@ public static class PluginDiscovery
             }
         }
     }
+
+    /// <summary>
+    /// The two mistakes a plugin author makes that would otherwise surface later as a raw container error or an
+    /// unusable name: a name that is not kebab-case, and an options record that does not implement
+    /// <see cref="IValidatableOptions"/> (the host recognises options by that interface, so it would try to
+    /// resolve the record as a service).
+    /// </summary>
+    private static void EnsureWellFormed(Type type, PluginAttribute attribute, string dll)
+    {
+        if (!KebabCase().IsMatch(attribute.Name))
+            throw new PluginException(
+                $"Plugin type '{type.FullName}' in '{dll}' is named '{attribute.Name}': plugin names are kebab-case " +
+                "(lower-case letters and digits, words joined by '-', e.g. 'my-sampler'), as recipes write them.");
+        foreach (var constructor in type.GetConstructors())
+        foreach (var parameter in constructor.GetParameters())
+        {
+            var t = parameter.ParameterType;
+            if (t.Assembly == type.Assembly && !typeof(IValidatableOptions).IsAssignableFrom(t))
+                throw new PluginException(
+                    $"Plugin type '{type.FullName}' in '{dll}' takes '{t.Name} {parameter.Name}', which the host cannot supply: " +
+                    $"if '{t.Name}' is the plugin's options record, declare it as 'record {t.Name} : IValidatableOptions' " +
+                    "(ContrastiveCrop.Contracts) with a Validate() that returns its errors (none if there is nothing to check).");
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex KebabCase();
 
     private static Type? OptionsTypeOf(Type type, string dll)
     {

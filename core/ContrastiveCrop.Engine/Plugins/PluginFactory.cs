@@ -57,6 +57,8 @@ public sealed class PluginFactory(ILifetimeScope scope, PluginCatalog catalog)
         catch (DependencyResolutionException e)
         {
             var inner = Innermost(e);
+            // The plugin's constructor threw: name it with its own frames, as for any failure of plugin code.
+            if (inner is not DependencyResolutionException && PluginFailure.Attribute(inner, catalog, [descriptor], "threw while constructing") is { } named) throw named;
             var what = inner is DependencyResolutionException
                 ? $"cannot be constructed: {inner.Message}"
                 : $"threw while constructing: {inner.GetType().Name}: {inner.Message}";

@@ -113,6 +113,15 @@ public sealed class ViewBatchLoader
     }
 
     /// <summary>
+    /// The sampler's request for view <paramref name="view"/> of image <paramref name="owner"/> in <paramref name="epoch"/>,
+    /// cropped from image <paramref name="source"/> (the owner's, unless a selector chose another), and the random
+    /// stream the view draws from. One place, so a crop preview asks exactly what training asks.
+    /// </summary>
+    public static (CropRequest Request, Random Random) ViewRequest(long seed, int epoch, int owner, int source, int view, RgbImage image, CropScale? scale) =>
+        (new CropRequest(source, view, image.Height, image.Width) { Scale = scale, Epoch = epoch, Pixels = image.Pixels },
+         new Random(DeterministicSeed.Combine(seed, epoch, owner, view)));
+
+    /// <summary>
     /// Builds one batch; deterministic in (seed, epoch, index, view) and the selector's choice of image (a
     /// view of another image keeps the randomness of the image it belongs to).
     /// </summary>
@@ -126,8 +135,7 @@ public sealed class ViewBatchLoader
             {
                 int source = selector?.ImageFor(indices[i], v) ?? indices[i];
                 var image = source == indices[i] ? own : data.Get(source).Image;
-                var random = new Random(DeterministicSeed.Combine(seed, epoch, indices[i], v));
-                var request = new CropRequest(source, v, image.Height, image.Width) { Scale = scales[v], Epoch = epoch, Pixels = image.Pixels };
+                var (request, random) = ViewRequest(seed, epoch, indices[i], source, v, image, scales[v]);
                 var crop = sampler.Sample(request, random);
                 if (crop.Top < 0 || crop.Left < 0 || crop.Height < 1 || crop.Width < 1 ||
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)

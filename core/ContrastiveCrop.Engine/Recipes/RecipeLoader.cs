@@ -80,7 +80,7 @@ public static class RecipeLoader
             var folder = Path.GetDirectoryName(file) ?? string.Empty;
             foreach (var reference in ReadBaseReferences(own))
             {
-                var basePath = Path.GetFullPath(Path.Combine(folder, reference.Value));
+                var basePath = BaseReference.Resolve(reference.Value, folder);
                 var cycleStart = chain.ToList().IndexOf(basePath);
                 if (cycleStart >= 0)
                 {
@@ -91,7 +91,7 @@ public static class RecipeLoader
 
                 if (!File.Exists(basePath))
                 {
-                    errors.Add(new RecipeError(reference.Location, BaseKey, $"base file not found: {basePath}"));
+                    errors.Add(new RecipeError(reference.Location, BaseKey, BaseReference.Missing(reference.Value, basePath)));
                     continue;
                 }
 

@@ -7,9 +7,12 @@ namespace ContrastiveCrop.Engine.Recipes;
 /// Applies <c>key.path=value</c> overrides from the command line to a loaded recipe.
 /// </summary>
 /// <remarks>
-/// An override replaces the value at its path whole, even when both are mappings: someone
-/// typing <c>optimizer={name: sgd}</c> means exactly that mapping, and merging it with the
-/// file's optimizer settings would keep options that belong to another optimizer.
+/// A mapping value merges into the mapping at its path, exactly as a <c>_base_</c> part is merged
+/// under a file: <c>method={name: moco-v2}</c> changes the name and keeps the other keys (those that
+/// belonged to the previous plugin are dropped later, with a notice, by the host's plugin swap), and
+/// <c>method={_delete_: true, name: moco-v2}</c> replaces the section whole. Replacing silently
+/// would lose options that are not the plugin's (e.g. a pipeline chosen for small data).
+/// Any other value replaces what was there.
 /// </remarks>
 internal static class RecipeOverrides
 {
@@ -72,7 +75,8 @@ internal static class RecipeOverrides
         var key = segments[index];
         if (index == segments.Length - 1)
         {
-            return mapping.With(key, location, value);
+            var existing = mapping.GetEntry(key)?.Value;
+            return mapping.With(key, location, existing is RecipeMapping && value is RecipeMapping ? RecipeMerger.Merge(existing, value) : value);
         }
 
         RecipeMapping child;

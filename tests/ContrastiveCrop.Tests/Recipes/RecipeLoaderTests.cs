@@ -341,14 +341,25 @@ public sealed class RecipeLoaderTests
     }
 
     [Test]
-    public void An_override_replaces_a_mapping_whole_and_later_overrides_win()
+    public void A_mapping_override_merges_like_a_base_part_and_later_overrides_win()
     {
         var files = new RecipeFiles();
         var main = files.Write("main.yaml", "model:\n  depth: 50\n  width: 2\n");
 
         var root = RecipeLoader.Load(main, ["model={depth: 18}", "model.depth=34"]);
 
-        Assert.That(TreeText.Of(root), Is.EqualTo("{model: {depth: 34}}"));
+        Assert.That(TreeText.Of(root), Is.EqualTo("{model: {depth: 34, width: 2}}"));
+    }
+
+    [Test]
+    public void A_mapping_override_with_delete_replaces_the_mapping_whole()
+    {
+        var files = new RecipeFiles();
+        var main = files.Write("main.yaml", "model:\n  depth: 50\n  width: 2\n");
+
+        var root = RecipeLoader.Load(main, ["model={_delete_: true, depth: 18}"]);
+
+        Assert.That(TreeText.Of(root), Is.EqualTo("{model: {depth: 18}}"));
     }
 
     [Test]
