@@ -33,7 +33,7 @@ public sealed class PluginPackageJourneyTests
             ["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-cache"),
         };
         var pack = DotnetCli.Run(DotnetCli.RepoRoot, null, BuildTimeout,
-            "pack", "ContrastiveCrop.Packages.slnf", "-c", "Release", "-nologo", "--disable-build-servers", $"-p:CcropPackageFolder={_packages}");
+            "pack", Path.Combine("build", "ContrastiveCrop.Packages.slnf"), "-c", "Release", "-nologo", "--disable-build-servers", $"-p:CcropPackageFolder={_packages}");
         Assert.That(pack.ExitCode, Is.EqualTo(0), pack.Output);
     }
 
