@@ -8,12 +8,14 @@ using static TorchSharp.torch;
 
 // Usage: probe <scenario> <output folder> [arguments]; every rank writes rank<r>.txt there.
 //   collectives                     all-reduce, all-gather (with gradient), broadcast on small known tensors
-//   step <images per rank> <steps>  SimCLR with global negatives on a BatchNorm-free model; rank 0's parameters after the steps
+//   step <images per rank> <steps> <global|local>  SimCLR on a BatchNorm-free model, negatives from all ranks or (the
+//                                   wrong way, for contrast) from this rank only; the parameters after the steps
 //   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
+//   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
 string scenario = args[0], output = args[1];
 Directory.CreateDirectory(output);
 var launch = LaunchEnvironment.Current();
-double timeout = scenario == "hang" ? double.Parse(args[2], CultureInfo.InvariantCulture) : 120;
+double timeout = scenario is "hang" or "exit" ? double.Parse(args[2], CultureInfo.InvariantCulture) : 120;
 var group = ProcessGroups.Start(new DistributedOptions(DistributedBackend.Auto, timeout), launch, deviceIsCuda: false);
 var lines = new List<string> { $"world {group.WorldSize}", $"backend {group.Backend}" };
 try
@@ -21,8 +23,9 @@ try
     switch (scenario)
     {
         case "collectives": Collectives(group, lines); break;
-        case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), lines); break;
-        case "hang": Hang(group); break;
+        case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global", lines); break;
+        case "hang": Hang(group, exit: false); break;
+        case "exit": Hang(group, exit: true); break;
         default: throw new ArgumentException($"unknown scenario {scenario}");
     }
 }
@@ -64,16 +67,17 @@ static void Collectives(IProcessGroup group, List<string> lines)
     lines.Add("barrier passed");
 }
 
-static void Step(IProcessGroup group, int perRank, int steps, List<string> lines)
+static void Step(IProcessGroup group, int perRank, int steps, bool globalNegatives, List<string> lines)
 {
     // Every rank builds the model from its own seed; the broadcast from rank 0 must make them equal.
     manual_seed(17 + group.Rank);
     var backbone = new TinyBackbone();
     var method = new SimClr(new SimClrOptions(Temperature: 0.5, BaseTemperature: null, ProjectionDim: 8, HiddenDim: 16, ProjectorBatchNorm: false), backbone);
-    method.UseProcessGroup(group);
+    if (globalNegatives) method.UseProcessGroup(group);
     var averaging = new GradientAveragingHook(group, method.Module) { BucketBytes = 1024 }; // small buckets: several all-reduces per step
     GradientAveragingHook.BroadcastFromRankZero(group, method.Module);
-    using var optimizer = optim.SGD(method.TrainableParameters, 0.5, momentum: 0.9, weight_decay: 1e-4);
+    var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
+    using var optimizer = optim.SGD(method.TrainableParameters, 2.0, momentum: 0.9, weight_decay: 1e-4);
     // The global batch: perRank × world images of two views, the same tensors on every rank.
     int global = perRank * group.WorldSize;
     var generator = new Generator().manual_seed(5);
@@ -92,14 +96,21 @@ static void Step(IProcessGroup group, int perRank, int steps, List<string> lines
         group.AllReduce(loss, ReduceOp.Sum);
         lines.Add($"loss {step} {(loss / group.WorldSize).item<float>().ToString("R", CultureInfo.InvariantCulture)}");
     }
+    double moved = method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>());
+    lines.Add($"moved {moved.ToString("R", CultureInfo.InvariantCulture)}");
     foreach (var (name, parameter) in method.Module.named_parameters())
         lines.Add($"param {name} {Values(parameter.detach())}");
 }
 
-static void Hang(IProcessGroup group)
+static void Hang(IProcessGroup group, bool exit)
 {
     var t = ones(3);
     group.AllReduce(t); // every rank gets here
+    if (group.Rank == 1 && exit)
+    {
+        Console.Error.WriteLine("rank 1: exiting early (simulated crash without MPI_Finalize)");
+        Environment.Exit(0);
+    }
     if (group.Rank == 1)
     {
         Console.Error.WriteLine("rank 1: hanging (simulated stuck rank)");
