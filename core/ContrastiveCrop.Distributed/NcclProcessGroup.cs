@@ -110,6 +110,9 @@ public sealed unsafe class NcclProcessGroup : IProcessGroup, IDisposable
     /// <inheritdoc />
     public void Barrier() => _mpi.Barrier();
 
+    /// <summary>Ends every rank with <paramref name="exitCode"/> (<see cref="MpiProcessGroup.Abort"/>).</summary>
+    public void Abort(int exitCode) => _mpi.Abort(exitCode);
+
     /// <summary>Destroys the communicator and finalises MPI.</summary>
     public void Dispose()
     {

@@ -34,4 +34,14 @@ public static class ProcessGroups
         bool nccl = options.Backend == DistributedBackend.Nccl || (options.Backend == DistributedBackend.Auto && deviceIsCuda);
         return nccl ? NcclProcessGroup.Initialize(mpi) : mpi;
     }
+
+    /// <summary>
+    /// Ends every rank of <paramref name="group"/>'s job with <paramref name="exitCode"/> when it spans several
+    /// processes (so the others do not wait in their next collective); returns for a single process.
+    /// </summary>
+    public static void AbortJob(IProcessGroup group, int exitCode)
+    {
+        if (group is MpiProcessGroup mpi) mpi.Abort(exitCode);
+        if (group is NcclProcessGroup nccl) nccl.Abort(exitCode);
+    }
 }

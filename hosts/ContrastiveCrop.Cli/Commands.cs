@@ -12,6 +12,8 @@ using ContrastiveCrop.Cli.Reporting;
 using ContrastiveCrop.Engine.Pretraining;
 using TorchSharp;
 
+using ContrastiveCrop.Distributed;
+
 namespace ContrastiveCrop.Cli;
 
 /// <summary>What each ccrop command does. This host is the only composition root.</summary>
@@ -35,7 +37,7 @@ internal static class Commands
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is CheckpointException or DistributedSetupException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;
@@ -63,7 +65,7 @@ internal static class Commands
     {
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
         using (container)
-            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
     }
 
     public static int Resume(string runFolder, string? recipe, string[] overrides, string[] pluginFolders)
@@ -73,7 +75,7 @@ internal static class Commands
         var directory = RunDirectory.Open(runFolder);
         var (plan, container) = Load(directory.RecipeFile, [], pluginFolders);
         using (container)
-            return Finish(pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
     }
 
     public static int EvaluateCheckpoint(string checkpoint, string? recipe, string[] overrides, string[] pluginFolders)
@@ -84,20 +86,39 @@ internal static class Commands
             : RunDirectory.Open(RunFolderOf(from)).RecipeFile;
         var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders);
         using (container)
-            return Finish(pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
     }
 
     /// <summary>A run folder given directly, or the one holding checkpoints/&lt;file&gt;.pt.</summary>
     private static string RunFolderOf(string path) =>
         Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetDirectoryName(path)!)!;
 
-    private static int Finish(Func<RunPipeline, RunDirectory> body, IContainer container)
+    private static int Finish(RunPlan plan, Func<RunPipeline, RunDirectory> body, IContainer container)
     {
-        using var reporter = ConsoleReporter.Create();
-        var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter));
-        foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
-        Console.WriteLine($"Done. Results: {directory.ResultsFile}");
-        return 0;
+        // One process unless a launcher (mpirun, srun) started several and the recipe's distributed section allows it.
+        var group = ProcessGroups.Start(plan.Recipe.Distributed, LaunchEnvironment.Current(),
+                                        DeviceSelector.Select(plan.Recipe.Device, "device").type == DeviceType.CUDA);
+        try
+        {
+            using var reporter = ConsoleReporter.Create();
+            var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter, group));
+            if (group.Rank != 0) return 0;
+            foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
+            Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+            return 0;
+        }
+        catch (Exception e) when (group.WorldSize > 1)
+        {
+            // The other ranks would wait in their next collective: print this rank's one message and end them all with its exit code.
+            int code = Guard(() => { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw(); return 1; });
+            Console.Error.WriteLine($"rank {group.Rank} of {group.WorldSize} failed; ending every rank.");
+            ProcessGroups.AbortJob(group, code);
+            return code;
+        }
+        finally
+        {
+            (group as IDisposable)?.Dispose();
+        }
     }
 
     private static CancellationToken CancelOnCtrlC()
@@ -148,6 +169,10 @@ internal static class Commands
         var factory = container.Resolve<PluginFactory>();
         foreach (var d in catalog.All.Where(d => d.Kind == PluginKind.DatasetSource))
             Console.WriteLine($"data set                 {d.Name}: {DatasetStatus(factory, d)}");
+        var distributed = DistributedStatus.Probe();
+        Console.WriteLine($"MPI                      {distributed.MpiLibrary}");
+        Console.WriteLine($"launcher                 {(distributed.Launch is { } l ? $"{l.Launcher}: rank {l.Rank} of {l.WorldSize?.ToString() ?? "?"}" : "none (a plain ccrop run is one process)")}");
+        Console.WriteLine($"NCCL                     {(distributed.NcclAvailable ? "libnccl.so.2 loads (CUDA runs: distributed.backend nccl; untested here)" : "libnccl.so.2 not found (needed only for multi-GPU runs)")}");
         return native.TorchLoaded ? 0 : 1;
     }
 

@@ -10,7 +10,8 @@ namespace ContrastiveCrop.Engine.Runs;
 /// <param name="StartUtc">Start time.</param>
 /// <param name="EndUtc">End time, once finished.</param>
 /// <param name="Status">running, finished or failed: message.</param>
+/// <param name="Ranks">Processes that trained data-parallel (1 for a plain run); a resume must use as many.</param>
 public sealed record RunManifest(
     string Recipe, long Seed, string Device, string Host,
     IReadOnlyDictionary<string, string> Plugins, IReadOnlyDictionary<string, string> Packages,
-    DateTime StartUtc, DateTime? EndUtc, string Status);
+    DateTime StartUtc, DateTime? EndUtc, string Status, int Ranks = 1);

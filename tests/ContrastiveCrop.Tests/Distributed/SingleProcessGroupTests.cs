@@ -53,7 +53,7 @@ public sealed class SingleProcessGroupTests
         module.forward(ones(1, 3)).sum().backward();
         var before = module.weight!.grad!.clone();
         new GradientAveragingHook(SingleProcessGroup.Instance, module).Average();
-        Assert.That(module.weight!.grad!.equal(before), Is.True);
+        Assert.That(module.weight!.grad!.equal(before).all().item<bool>(), Is.True);
         Assert.That(before.data<float>().ToArray(), Is.All.EqualTo(1f));
     }
 
