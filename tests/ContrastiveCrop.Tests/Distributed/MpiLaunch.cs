@@ -49,6 +49,49 @@ internal static class MpiLaunch
         if (MpiRun is null) Assert.Ignore("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev); the 2-rank tests need it.");
     }
 
+    /// <summary>The ccrop host's build output.</summary>
+    private static string Ccrop
+    {
+        get
+        {
+            var testsFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            return Path.Combine(testsFolder.Parent!.Parent!.FullName, "ContrastiveCrop.Cli", testsFolder.Name, "ccrop.dll");
+        }
+    }
+
+    /// <summary>
+    /// Starts <c>ccrop</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, under mpirun with
+    /// <paramref name="ranks"/> processes (1: plain). Returns the process (output redirected) for the caller to wait on or kill.
+    /// </summary>
+    public static Process StartCcrop(int ranks, string workingDirectory, params string[] arguments)
+    {
+        var start = ranks == 1
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { Ccrop } }
+            : new ProcessStartInfo(MpiRun!)
+            {
+                ArgumentList = { "--allow-run-as-root", "--bind-to", "none", "--mca", "btl", "self,vader", "-np", ranks.ToString(CultureInfo.InvariantCulture), "dotnet", Ccrop },
+            };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardOutput = start.RedirectStandardError = true;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs ccrop to the end (at most <paramref name="limit"/>); exit code and everything it printed.</summary>
+    public static (int ExitCode, string Output) RunCcrop(int ranks, string workingDirectory, TimeSpan limit, params string[] arguments)
+    {
+        using var process = StartCcrop(ranks, workingDirectory, arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"ccrop {string.Join(' ', arguments)} on {ranks} rank(s) did not finish within {limit.TotalSeconds} s.");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
     /// <summary>Runs the probe with <paramref name="ranks"/> processes (1: without mpirun) and waits at most <paramref name="limit"/>.</summary>
     public static Outcome Run(int ranks, TimeSpan limit, params string[] probeArguments)
     {
