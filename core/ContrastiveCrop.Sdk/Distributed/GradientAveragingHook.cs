@@ -53,6 +53,27 @@ public sealed class GradientAveragingHook(IProcessGroup group, nn.Module module)
     /// <inheritdoc />
     public override void AfterBackward(TrainingState state) => Average();
 
+    private double _epochStartCommunication;
+    private readonly System.Diagnostics.Stopwatch _epochClock = new();
+
+    /// <inheritdoc />
+    public override void BeforeEpoch(TrainingState state)
+    {
+        _epochStartCommunication = CommunicationSeconds;
+        _epochClock.Restart();
+    }
+
+    /// <summary>Logs the epoch's time in gradient all-reduces and its share of the epoch (<c>&lt;stage&gt;/communication</c>; rank 0).</summary>
+    public override void AfterEpoch(TrainingState state)
+    {
+        if (group.WorldSize == 1 || group.Rank != 0) return;
+        double seconds = CommunicationSeconds - _epochStartCommunication, total = _epochClock.Elapsed.TotalSeconds;
+        state.Run.LogMetrics($"{state.Stage}/communication", state.Step, new Dictionary<string, double>
+        {
+            ["epoch"] = state.Epoch, ["allreduce_seconds"] = seconds, ["epoch_seconds"] = total, ["share"] = seconds / Math.Max(total, 1e-9),
+        });
+    }
+
     /// <summary>Averages the gradients of the module's trainable parameters over the ranks.</summary>
     public void Average()
     {
