@@ -15,6 +15,8 @@ using ContrastiveCrop.Interop;
 using ContrastiveCrop.Engine.Previews;
 using TorchSharp;
 
+using ContrastiveCrop.Distributed;
+
 namespace ContrastiveCrop.Cli;
 
 /// <summary>What each ccrop command does. This host is the only composition root.</summary>
@@ -59,7 +61,7 @@ internal static class Commands
     {
         TrainingDivergedException => (Diverged, e.Message),
         OperationCanceledException => (130, "interrupted; checkpoints written so far are kept."),
-        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException or StageSetupException
+        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException or StageSetupException or DistributedSetupException
             or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
         // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
         IOException or UnauthorizedAccessException => (UserError, e.Message),
@@ -173,11 +175,31 @@ internal static class Commands
 
     private static int Finish(RunPlan plan, Func<RunPipeline, RunDirectory> body, IContainer container)
     {
-        using var reporter = ConsoleReporter.Create();
-        var directory = NamingPlugins(plan, container, () => body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter)));
-        foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
-        Console.WriteLine($"Done. Results: {directory.ResultsFile}");
-        return 0;
+        // One process unless a launcher (mpirun, srun) started several and the recipe's distributed section allows it.
+        var group = ProcessGroups.Start(plan.Recipe.Distributed, LaunchEnvironment.Current(),
+                                        DeviceSelector.Select(plan.Recipe.Device, "device").type == DeviceType.CUDA);
+        try
+        {
+            using var reporter = ConsoleReporter.Create();
+            var directory = NamingPlugins(plan, container, () => body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter, group)));
+            if (group.Rank != 0) return 0;
+            foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
+            Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+            return 0;
+        }
+        catch (Exception e) when (group.WorldSize > 1)
+        {
+            // The other ranks would wait in their next collective: print this rank's one message and end them all with its exit code.
+            var (code, message) = Classify(Unwrap(e));
+            Console.Error.WriteLine($"error: {Printable(OneLine(message))}");
+            Console.Error.WriteLine($"rank {group.Rank} of {group.WorldSize} failed; ending every rank.");
+            ProcessGroups.AbortJob(group, code);
+            return code;
+        }
+        finally
+        {
+            (group as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>Runs <paramref name="body"/>; an exception thrown by plugin code becomes one message naming the plugin (exit 2).</summary>
@@ -268,6 +290,10 @@ internal static class Commands
         var factory = container.Resolve<PluginFactory>();
         foreach (var d in catalog.All.Where(d => d.Kind == PluginKind.DatasetSource))
             Console.WriteLine($"data set                 {d.Name}: {DatasetStatus(factory, d)}");
+        var distributed = DistributedStatus.Probe();
+        Console.WriteLine($"MPI                      {distributed.MpiLibrary}");
+        Console.WriteLine($"launcher                 {(distributed.Launch is { } l ? $"{l.Launcher}: rank {l.Rank} of {l.WorldSize?.ToString() ?? "?"}" : "none (a plain ccrop run is one process)")}");
+        Console.WriteLine($"NCCL                     {(distributed.NcclAvailable ? "libnccl.so.2 loads (CUDA runs: distributed.backend nccl; untested here)" : "libnccl.so.2 not found (needed only for multi-GPU runs)")}");
         return native.TorchLoaded ? 0 : 1;
     }
 

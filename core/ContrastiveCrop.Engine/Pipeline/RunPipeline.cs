@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Distributed;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
@@ -21,14 +23,26 @@ namespace ContrastiveCrop.Engine.Pipeline;
 /// <param name="factory">Creates the plugins the plan names.</param>
 /// <param name="console">Where log lines go besides the run log.</param>
 /// <param name="reporter">Live progress display offered to every stage; null for log lines only.</param>
-public sealed class RunPipeline(PluginFactory factory, Action<string> console, IProgressReporter? reporter = null)
+/// <param name="group">
+/// The data-parallel job this process belongs to (null: one process). Rank 0 creates the run folder and writes every
+/// file in it (recipe, manifest, metrics, checkpoints, results); the other ranks learn its path from rank 0 and compute.
+/// </param>
+public sealed class RunPipeline(PluginFactory factory, Action<string> console, IProgressReporter? reporter = null, IProcessGroup? group = null)
 {
+    private readonly IProcessGroup _group = group ?? SingleProcessGroup.Instance;
+
     /// <summary>Runs <paramref name="plan"/> in a new run folder; returns it.</summary>
     public RunDirectory Execute(RunPlan plan, CancellationToken cancellation = default)
     {
         var start = DateTime.UtcNow;
-        var directory = RunDirectory.Create(plan.Recipe.OutputDir, plan.Recipe.Name, start);
-        RunDirectory.WriteAtomically(directory.RecipeFile, RecipeWriter.ToYaml(plan.Resolved));
+        RunDirectory? created = null;
+        if (_group.Rank == 0)
+        {
+            created = RunDirectory.Create(plan.Recipe.OutputDir, plan.Recipe.Name, start);
+            RunDirectory.WriteAtomically(created.RecipeFile, RecipeWriter.ToYaml(plan.Resolved));
+        }
+        // One folder per job: the other ranks' clocks and the folder's uniqueness suffix may differ from rank 0's.
+        var directory = _group.WorldSize == 1 ? created! : RunDirectory.Open(ProcessGroupText.Broadcast(_group, created?.Path));
         return Run(plan, directory, null, start, cancellation);
     }
 
@@ -38,6 +52,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     /// </summary>
     public RunDirectory Resume(RunPlan plan, RunDirectory directory, CancellationToken cancellation = default)
     {
+        RequireSameRanks(directory);
         var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
         return Run(plan, directory, File.Exists(last) ? last : null, DateTime.UtcNow, cancellation);
     }
@@ -50,21 +65,22 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         torch.manual_seed(recipe.Seed);
         var manifest = new RunManifest(
             Path.GetFullPath(plan.RecipePath), recipe.Seed, device.ToString(), HostDescription(),
-            PluginVersions(plan), PackageVersions(), start, null, resumeFrom is null ? "running" : $"running (resumed from {resumeFrom})");
-        directory.WriteManifest(manifest);
-        console($"Run folder: {directory.Path}");
+            PluginVersions(plan), PackageVersions(), start, null, resumeFrom is null ? "running" : $"running (resumed from {resumeFrom})", Ranks: _group.WorldSize);
+        bool writes = _group.Rank == 0;
+        if (writes) directory.WriteManifest(manifest);
+        if (writes) console($"Run folder: {directory.Path}" + (_group.WorldSize > 1 ? $" ({_group.WorldSize} processes, {_group.Backend})" : ""));
 
-        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter);
+        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter, _group);
         try
         {
             var results = Stages(plan, run, resumeFrom);
-            WriteResults(directory, plan, results);
-            directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "finished" });
+            if (writes) WriteResults(directory, plan, results);
+            if (writes) directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "finished" });
             return directory;
         }
         catch (Exception e)
         {
-            directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
+            if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
             run.Log($"FAILED: {e.Message}");
             throw;
         }
@@ -115,6 +131,18 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             results.Add((labels[i], result.Metrics));
         }
         return results;
+    }
+
+    /// <summary>A run resumes on as many processes as it started with: per-rank BatchNorm and the batch split depend on it.</summary>
+    private void RequireSameRanks(RunDirectory directory)
+    {
+        if (!File.Exists(directory.ManifestFile)) return;
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(directory.ManifestFile));
+        int ranks = manifest.RootElement.TryGetProperty("ranks", out var value) ? value.GetInt32() : 1;
+        if (ranks != _group.WorldSize)
+            throw new DistributedSetupException(
+                $"'{directory.ManifestFile}': the run was trained on {ranks} process(es) but is being resumed on {_group.WorldSize}; " +
+                $"resume it with {(ranks == 1 ? "a plain ccrop run --resume" : $"mpirun -np {ranks} ccrop run --resume")}.");
     }
 
     private T Create<T>(PluginChoice choice, RunContext run, params object[] extra) where T : class =>

@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Distributed;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Pretraining;
 
@@ -35,6 +36,11 @@ public sealed record RunRecipe : IValidatableOptions
     /// comes from <c>pretrain.backbone</c>; the rest of <c>pretrain</c> is not used. Relative to the recipe file.
     /// </summary>
     public string? FromCheckpoint { get; init; }
+    /// <summary>
+    /// Data-parallel training when a launcher (<c>mpirun -np N</c>, <c>srun</c>) started several processes:
+    /// backend, collective timeout. Without a launcher the run is one process whatever this says (backend auto).
+    /// </summary>
+    public DistributedOptions Distributed { get; init; } = new();
     /// <summary>Downstream stages run after pretraining, each a plugin section.</summary>
     public IReadOnlyList<RecipeNode> Evaluate { get; init; } = [];
 

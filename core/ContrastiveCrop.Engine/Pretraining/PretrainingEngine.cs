@@ -1,6 +1,7 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Imaging;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Sdk.Evaluation;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Optimization;
@@ -16,6 +17,14 @@ namespace ContrastiveCrop.Engine.Pretraining;
 /// followed by the run's own (monitor, custom hooks). Checkpoints hold the method's whole state, the
 /// optimiser, the schedule position and every stateful plugin's and hook's state, so a run resumes exactly.
 /// </summary>
+/// <remarks>
+/// Data parallelism (a run whose context offers a process group of several ranks): <c>pretrain.batch_size</c> stays
+/// the global batch — each rank reads its share of every batch of one shared permutation — so a recipe takes the
+/// same optimiser steps, learning rates and schedule on any number of processes, and a 2-process step equals the
+/// 1-process step wherever BatchNorm does not see the batch split. Parameters and buffers come from rank 0 before the
+/// first step, gradients are averaged after every backward pass (<see cref="GradientAveragingHook"/>), and plugins
+/// that span ranks (<see cref="IUsesProcessGroup"/>) get the group.
+/// </remarks>
 /// <param name="options">The recipe's <c>pretrain</c> section.</param>
 /// <param name="run">The run.</param>
 /// <param name="hooks">Hooks of the run itself, after those the plugins contribute.</param>
@@ -41,13 +50,22 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     /// </summary>
     public Result Train(IImageDataset data, ICropSampler sampler, ISiameseMethod method, IBackbone backbone, string? resumeFrom = null)
     {
+        var group = RunServices.ProcessGroup(run);
         var loader = new ViewBatchLoader(data, sampler, method.Views, options.ImageSize, options.BatchSize, run.Seed, run.InputNormalization,
                                          method as IViewImageSelector);
+        if (group.WorldSize > 1) loader = loader.ShardOf(group.Rank, group.WorldSize);
         if (loader.BatchesPerEpoch == 0)
             throw new StageSetupException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         method.Module.to(run.Device);
         method.Module.train();
-        using var trainer = new Trainer(options, run, loader, method);
+        using var trainer = new Trainer(options, run, loader, method) { World = group.WorldSize };
+        if (group.WorldSize > 1)
+        {
+            foreach (var plugin in new object[] { method, sampler })
+                if (plugin is IUsesProcessGroup user) user.UseProcessGroup(group);
+            // First, so the replicas are equal (rank 0's parameters) before any other hook looks at the model.
+            trainer.Register([new GradientAveragingHook(group, method.Module)]);
+        }
         var context = new HookContext(Stage, run, backbone, data, new EvalFeaturePass(options.BatchSize, options.ImageSize));
         // The method's hooks first (e.g. a neighbour table the next epoch's views need), then the sampler's, then the run's.
         foreach (var plugin in new object[] { method, sampler })
@@ -96,6 +114,9 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         protected override SgdOptimizer Optimizer { get; }
         protected override LearningRateSchedule Schedule { get; }
         public IReadOnlyDictionary<string, IStatefulPlugin> Stateful { get; set; } = new Dictionary<string, IStatefulPlugin>();
+
+        /// <summary>Processes sharing each batch; throughput counts the global batch.</summary>
+        public int World { get; init; } = 1;
         protected override IReadOnlyDictionary<string, IStatefulPlugin> StatefulPlugins => Stateful;
 
         /// <summary>Seconds the loop waited for data over this invocation.</summary>
@@ -117,7 +138,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             var batch = _batches.Current;
             var views = batch.Views.Select((v, i) => tensor(v, [batch.Indices.Length, 3, batch.Sizes[i], batch.Sizes[i]]).to(_run.Device)).ToList();
             var output = _method.ComputeLoss(views, ProgressOf(state));
-            return new StepOutput(output.Loss, batch.Indices.Length)
+            return new StepOutput(output.Loss, batch.Indices.Length * World)
             {
                 Observations = output.PositiveSimilarity is { } similarity ? new Dictionary<string, Tensor> { ["positive_similarity"] = similarity } : null,
             };

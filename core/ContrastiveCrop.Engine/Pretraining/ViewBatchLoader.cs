@@ -17,7 +17,9 @@ namespace ContrastiveCrop.Engine.Pretraining;
 /// Memory is bounded: at most <c>prefetch</c> finished batches wait in the channel, plus the one
 /// being built and the one being trained on. Images of a batch are augmented in parallel; each
 /// view's randomness comes from (seed, epoch, index, view) only, so batches do not depend on the
-/// number of threads.
+/// number of threads. In a data-parallel job every rank shuffles the same permutation and takes its
+/// contiguous share of each global batch (<see cref="ShardOf"/>), so the ranks together read exactly the
+/// batches one process would.
 /// </remarks>
 public sealed class ViewBatchLoader
 {
@@ -30,6 +32,8 @@ public sealed class ViewBatchLoader
     private readonly int batchSize;
     private readonly long seed;
     private readonly Normalization norm;
+    private readonly int rank;
+    private readonly int worldSize = 1;
 
     /// <summary>Creates the loader; throws <see cref="ArgumentException"/> for an unknown pipeline name.</summary>
     /// <param name="data">The training images.</param>
@@ -55,6 +59,27 @@ public sealed class ViewBatchLoader
         this.norm = norm;
     }
 
+    /// <summary>
+    /// Makes this loader read rank <paramref name="shardRank"/>'s share of every global batch of <c>batchSize</c>
+    /// images in a job of <paramref name="shards"/> processes; the batch size must divide evenly.
+    /// </summary>
+    public ViewBatchLoader ShardOf(int shardRank, int shards)
+    {
+        if (batchSize % shards != 0)
+            throw new ArgumentException($"pretrain.batch_size {batchSize} is the global batch and must divide evenly among the {shards} processes; use a multiple of {shards}.");
+        return new ViewBatchLoader(this, shardRank, shards);
+    }
+
+    private ViewBatchLoader(ViewBatchLoader all, int shardRank, int shards)
+    {
+        (data, sampler, pipelines, sizes, scales, selector, batchSize, seed, norm) =
+            (all.data, all.sampler, all.pipelines, all.sizes, all.scales, all.selector, all.batchSize, all.seed, all.norm);
+        (rank, worldSize) = (shardRank, shards);
+    }
+
+    /// <summary>Images of a global batch this process reads.</summary>
+    public int LocalBatchSize => batchSize / worldSize;
+
     /// <summary>Batches per epoch (the last partial batch is dropped, as the official code does).</summary>
     public int BatchesPerEpoch => data.Count / batchSize;
 
@@ -70,7 +95,7 @@ public sealed class ViewBatchLoader
     {
         var order = Enumerable.Range(0, data.Count).ToArray();
         new Random(DeterministicSeed.Combine(seed, epoch, -1, -1)).Shuffle(order);
-        int[] Batch(int b) => order.AsSpan(b * batchSize, batchSize).ToArray();
+        int[] Batch(int b) => order.AsSpan(b * batchSize + rank * LocalBatchSize, LocalBatchSize).ToArray();
         WaitSeconds = 0;
         var clock = new System.Diagnostics.Stopwatch();
         if (prefetch == 0)

@@ -13,9 +13,9 @@ public sealed class MetricsWriter : IDisposable
     private readonly StreamWriter _writer;
     private readonly Lock _gate = new();
 
-    /// <summary>Opens <paramref name="path"/> for appending (resumed runs continue the same file).</summary>
-    public MetricsWriter(string path) =>
-        _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+    /// <summary>Opens <paramref name="path"/> for appending (resumed runs continue the same file); null discards every record (ranks other than 0).</summary>
+    public MetricsWriter(string? path) =>
+        _writer = path is null ? StreamWriter.Null : new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
 
     /// <summary>Appends one record.</summary>
     public void Write(string stage, long step, IReadOnlyDictionary<string, double> values)

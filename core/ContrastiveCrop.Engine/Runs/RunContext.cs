@@ -1,10 +1,15 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Sdk.Training;
 using TorchSharp;
 
 namespace ContrastiveCrop.Engine.Runs;
 
-/// <summary>The host's <see cref="IRunContext"/>: a run directory, its metrics file and log, a device.</summary>
+/// <summary>
+/// The host's <see cref="IRunContext"/>: a run directory, its metrics file and log, a device, and the data-parallel
+/// job's process group. In a job of several processes only rank 0 writes metrics and the log; the other ranks
+/// compute the same stages silently.
+/// </summary>
 public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
 {
     private readonly MetricsWriter _metrics;
@@ -12,6 +17,7 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     private readonly Action<string> _console;
     private readonly Lock _gate = new();
     private readonly IProgressReporter? _progress;
+    private readonly IProcessGroup _group;
 
     /// <summary>Opens the metrics file and log of <paramref name="directory"/>.</summary>
     /// <param name="directory">The run's folder.</param>
@@ -21,18 +27,23 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     /// <param name="cancellation">Set when the user interrupts the run.</param>
     /// <param name="inputNormalization">How images are normalised for the backbone; ImageNet statistics when null.</param>
     /// <param name="progress">The host's live progress display, offered to every stage's loop; null for none.</param>
+    /// <param name="group">The data-parallel job; null for a run in one process.</param>
     public RunContext(RunDirectory directory, torch.Device device, long seed, Action<string> console, CancellationToken cancellation,
-                      Normalization? inputNormalization = null, IProgressReporter? progress = null)
+                      Normalization? inputNormalization = null, IProgressReporter? progress = null, IProcessGroup? group = null)
     {
-        _progress = progress;
+        _group = group ?? SingleProcessGroup.Instance;
+        _progress = _group.Rank == 0 ? progress : null;
         InputNormalization = inputNormalization ?? Normalization.ImageNet;
         Directory = directory;
         Device = device;
         Seed = seed;
         Cancellation = cancellation;
         _console = console;
-        _metrics = new MetricsWriter(directory.MetricsFile);
-        _log = new StreamWriter(new FileStream(directory.LogFile, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        // Other ranks write nothing: their metrics and log lines would repeat rank 0's.
+        _metrics = new MetricsWriter(_group.Rank == 0 ? directory.MetricsFile : null);
+        _log = _group.Rank == 0
+            ? new StreamWriter(new FileStream(directory.LogFile, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true }
+            : StreamWriter.Null;
     }
 
     /// <summary>The run's folder.</summary>
@@ -55,12 +66,14 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     /// <inheritdoc />
     public void Log(string message)
     {
+        if (_group.Rank != 0) return;
         lock (_gate) _log.WriteLine($"{DateTime.UtcNow:O} {message}");
         _console(message);
     }
 
-    /// <summary>The services a run offers plugins beside the contract: the progress display (<see cref="RunServices"/>).</summary>
-    public object? GetService(Type serviceType) => serviceType == typeof(IProgressReporter) ? _progress : null;
+    /// <summary>The services a run offers plugins beside the contract: the progress display and the process group (<see cref="RunServices"/>).</summary>
+    public object? GetService(Type serviceType) =>
+        serviceType == typeof(IProgressReporter) ? _progress : serviceType == typeof(IProcessGroup) ? _group : null;
 
     /// <inheritdoc />
     public void Dispose()

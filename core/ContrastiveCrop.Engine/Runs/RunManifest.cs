@@ -12,10 +12,11 @@ namespace ContrastiveCrop.Engine.Runs;
 /// <param name="Status">running, finished, failed: message, or interrupted (found so when looked at later).</param>
 /// <param name="ProcessId">The process that wrote the manifest, so a later look can tell a running run from an interrupted one.</param>
 /// <param name="Machine">The machine that process ran on.</param>
+/// <param name="Ranks">Processes that trained data-parallel (1 for a plain run); a resume must use as many.</param>
 public sealed record RunManifest(
     string Recipe, long Seed, string Device, string Host,
     IReadOnlyDictionary<string, string> Plugins, IReadOnlyDictionary<string, string> Packages,
-    DateTime StartUtc, DateTime? EndUtc, string Status, int? ProcessId = null, string? Machine = null)
+    DateTime StartUtc, DateTime? EndUtc, string Status, int? ProcessId = null, string? Machine = null, int Ranks = 1)
 {
     /// <summary>The status prefix of a run in progress.</summary>
     public const string Running = "running";

@@ -260,6 +260,8 @@ public abstract class TrainerBase
     private void SaveCheckpoint(int completedEpochs, long step)
     {
         if (Settings.CheckpointPath is not { } path) return;
+        // In a data-parallel job every replica holds the same state: rank 0 writes it, once.
+        if (RunServices.ProcessGroup(Run).Rank != 0) return;
         var sections = StatefulPlugins.Select(kv => ($"plugin/{kv.Key}/", kv.Value.GetState()))
             .Concat(_hooks.Where(h => h.StateKey is not null).Select(h => ($"hook/{h.StateKey}/", h.GetState())))
             .ToList();

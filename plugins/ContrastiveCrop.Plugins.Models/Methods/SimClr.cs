@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,11 +8,12 @@ namespace ContrastiveCrop.Plugins.Methods;
 
 /// <summary>
 /// SimCLR (Chen et al., 2020): two views per image through one encoder and an MLP projector; NT-Xent
-/// over the 2N embeddings. State: <c>backbone.*</c>, <c>projector.*</c>.
+/// over the 2N embeddings, with every rank's embeddings as negatives in a data-parallel job. State: <c>backbone.*</c>, <c>projector.*</c>.
 /// </summary>
 [Plugin("simclr", Description = "SimCLR: NT-Xent over two views with an MLP projector.")]
-public sealed class SimClr : SiameseMethodBase
+public sealed class SimClr : SiameseMethodBase, IUsesProcessGroup
 {
+    private IProcessGroup group = SingleProcessGroup.Instance;
     private readonly Sequential projector;
     private readonly double temperature;
     private readonly double lossScale;
@@ -38,7 +40,10 @@ public sealed class SimClr : SiameseMethodBase
         var z = projector.call(Backbone.Network.call(cat([views[0], views[1]], 0)));
         var z1 = z.narrow(0, 0, n);
         var z2 = z.narrow(0, n, n);
-        var loss = NtXentLoss.Compute(z1, z2, temperature) * lossScale;
+        var loss = NtXentLoss.Compute(z1, z2, temperature, group) * lossScale;
         return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope());
     }
+
+    /// <inheritdoc />
+    public void UseProcessGroup(IProcessGroup processGroup) => group = processGroup;
 }

@@ -1,0 +1,152 @@
+using System.Globalization;
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Distributed;
+using ContrastiveCrop.Plugins.Methods;
+using ContrastiveCrop.Sdk.Distributed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Usage: probe <scenario> <output folder> [arguments]; every rank writes rank<r>.txt there.
+//   collectives                     all-reduce, all-gather (with gradient), broadcast on small known tensors
+//   step <images per rank> <steps> <global|local>  SimCLR on a BatchNorm-free model, negatives from all ranks or (the
+//                                   wrong way, for contrast) from this rank only; the parameters after the steps
+//   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
+//   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
+string scenario = args[0], output = args[1];
+Directory.CreateDirectory(output);
+var launch = LaunchEnvironment.Current();
+double timeout = scenario is "hang" or "exit" ? double.Parse(args[2], CultureInfo.InvariantCulture) : 120;
+var group = ProcessGroups.Start(new DistributedOptions(DistributedBackend.Auto, timeout), launch, deviceIsCuda: false);
+var lines = new List<string> { $"world {group.WorldSize}", $"backend {group.Backend}" };
+try
+{
+    switch (scenario)
+    {
+        case "collectives": Collectives(group, lines); break;
+        case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global", lines); break;
+        case "hang": Hang(group, exit: false); break;
+        case "exit": Hang(group, exit: true); break;
+        default: throw new ArgumentException($"unknown scenario {scenario}");
+    }
+}
+finally
+{
+    File.WriteAllLines(Path.Combine(output, $"rank{group.Rank}.txt"), lines);
+    (group as IDisposable)?.Dispose();
+}
+return 0;
+
+static string Values(Tensor t) => string.Join(' ', t.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+static void Collectives(IProcessGroup group, List<string> lines)
+{
+    int r = group.Rank;
+    var sum = tensor(new float[] { r + 1, 10 * (r + 1), -(r + 1) });
+    group.AllReduce(sum, ReduceOp.Sum);
+    lines.Add($"allreduce_sum {Values(sum)}");
+    var max = tensor(new double[] { r, -r, 0.25 * r });
+    group.AllReduce(max, ReduceOp.Max);
+    lines.Add($"allreduce_max {Values(max)}");
+    var min = tensor(new long[] { 3_000_000_000L * (r + 1), -r });
+    group.AllReduce(min, ReduceOp.Min);
+    lines.Add($"allreduce_min_int64 {Values(min)}");
+    using var gathered = group.AllGather(tensor(new float[] { r, r + 0.5f }).reshape(1, 2));
+    lines.Add($"allgather {string.Join(' ', gathered.shape)} | {Values(gathered)}");
+    var broadcast = full(4, 7 * r + 1, dtype: ScalarType.Float32);
+    group.Broadcast(broadcast, root: group.WorldSize - 1);
+    lines.Add($"broadcast_from_last {Values(broadcast)}");
+    // Rank r's loss is Σ (gathered ⊙ w_r) with w_r = (r + 1)·[[1, 2], [3, 4], ...]: the gradient reaching rank r's
+    // own row is Σ_r' w_r'[r] = (Σ_r' (r' + 1))·[2r + 1, 2r + 2].
+    var x = tensor(new float[] { r + 1, 2 * (r + 1) }).reshape(1, 2).requires_grad_(true);
+    var all = DistributedGather.WithGradient(group, x);
+    var w = arange(1, 2 * group.WorldSize + 1, dtype: ScalarType.Float32).reshape(group.WorldSize, 2) * (r + 1);
+    (all * w).sum().backward();
+    lines.Add($"gather_forward {Values(all.detach())}");
+    lines.Add($"gather_grad {Values(x.grad!)}");
+    group.Barrier();
+    lines.Add("barrier passed");
+}
+
+static void Step(IProcessGroup group, int perRank, int steps, bool globalNegatives, List<string> lines)
+{
+    // Every rank builds the model from its own seed; the broadcast from rank 0 must make them equal.
+    manual_seed(17 + group.Rank);
+    var backbone = new TinyBackbone();
+    var method = new SimClr(new SimClrOptions(Temperature: 0.5, BaseTemperature: null, ProjectionDim: 8, HiddenDim: 16, ProjectorBatchNorm: false), backbone);
+    if (globalNegatives) method.UseProcessGroup(group);
+    var averaging = new GradientAveragingHook(group, method.Module) { BucketBytes = 1024 }; // small buckets: several all-reduces per step
+    GradientAveragingHook.BroadcastFromRankZero(group, method.Module);
+    var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
+    using var optimizer = optim.SGD(method.TrainableParameters, 2.0, momentum: 0.9, weight_decay: 1e-4);
+    // The global batch: perRank × world images of two views, the same tensors on every rank.
+    int global = perRank * group.WorldSize;
+    var generator = new Generator().manual_seed(5);
+    var view1 = randn([steps, global, 3, 4, 4], generator: generator);
+    var view2 = view1 + 0.3 * randn([steps, global, 3, 4, 4], generator: generator);
+    for (int step = 0; step < steps; step++)
+    {
+        var v1 = view1[step].narrow(0, group.Rank * perRank, perRank);
+        var v2 = view2[step].narrow(0, group.Rank * perRank, perRank);
+        optimizer.zero_grad();
+        var output = method.ComputeLoss([v1, v2], new TrainingProgress(0, 1, step, steps));
+        output.Loss.backward();
+        averaging.Average();
+        optimizer.step();
+        var loss = output.Loss.detach().clone();
+        group.AllReduce(loss, ReduceOp.Sum);
+        lines.Add($"loss {step} {(loss / group.WorldSize).item<float>().ToString("R", CultureInfo.InvariantCulture)}");
+    }
+    double moved = method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>());
+    lines.Add($"moved {moved.ToString("R", CultureInfo.InvariantCulture)}");
+    foreach (var (name, parameter) in method.Module.named_parameters())
+        lines.Add($"param {name} {Values(parameter.detach())}");
+}
+
+static void Hang(IProcessGroup group, bool exit)
+{
+    var t = ones(3);
+    group.AllReduce(t); // every rank gets here
+    if (group.Rank == 1 && exit)
+    {
+        Console.Error.WriteLine("rank 1: exiting early (simulated crash without MPI_Finalize)");
+        Environment.Exit(0);
+    }
+    if (group.Rank == 1)
+    {
+        Console.Error.WriteLine("rank 1: hanging (simulated stuck rank)");
+        Thread.Sleep(TimeSpan.FromMinutes(10));
+    }
+    group.AllReduce(t); // rank 0 waits here for a rank that never comes
+}
+
+/// <summary>Conv → ReLU → global pooling, no BatchNorm: per-rank and global batches give the same gradients.</summary>
+internal sealed class TinyBackbone : IBackbone
+{
+    private readonly TorchSharp.Modules.Sequential _stem;
+    private readonly Net _net;
+
+    public TinyBackbone()
+    {
+        _stem = nn.Sequential(nn.Conv2d(3, 6, 3, padding: 1), nn.ReLU());
+        _net = new Net(_stem);
+    }
+
+    public nn.Module<Tensor, Tensor> Network => _net;
+    public int FeatureDim => 6;
+    public Tensor FeatureMap(Tensor images) => _stem.call(images);
+    public Tensor Pool(Tensor featureMap) => featureMap.mean([2L, 3L]);
+    public IBackbone Copy() => throw new NotSupportedException("The probe's backbone is not used with momentum methods.");
+
+    private sealed class Net : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Sequential stem;
+
+        public Net(TorchSharp.Modules.Sequential stem) : base("tiny")
+        {
+            this.stem = stem;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => stem.call(input).mean([2L, 3L]);
+    }
+}

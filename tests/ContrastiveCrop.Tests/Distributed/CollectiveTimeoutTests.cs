@@ -1,0 +1,30 @@
+using NUnit.Framework;
+
+namespace ContrastiveCrop.Tests.Distributed;
+
+/// <summary>A rank that stops taking part must not leave the others waiting forever.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CollectiveTimeoutTests
+{
+    [Test]
+    public void A_hung_rank_ends_every_rank_with_exit_code_2_and_one_message_after_the_timeout()
+    {
+        MpiLaunch.RequireMpi();
+        // Rank 1 sleeps for ten minutes instead of joining the second all-reduce; the timeout is 3 s.
+        var run = MpiLaunch.Run(2, TimeSpan.FromMinutes(2), "hang", "3");
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Output);
+        Assert.That(run.Output, Does.Contain("error: rank 0: all-reduce of 3 elements did not complete within 3 s (distributed.timeout_seconds)"));
+        Assert.That(run.Elapsed, Is.LessThan(TimeSpan.FromSeconds(90)), "the job must end soon after the timeout, not when the sleeping rank wakes");
+    }
+
+    [Test]
+    public void A_rank_that_exits_early_ends_the_job_with_a_failure_exit_code()
+    {
+        MpiLaunch.RequireMpi();
+        // Rank 1 leaves without MPI_Finalize before the second all-reduce: mpirun itself stops rank 0.
+        var run = MpiLaunch.Run(2, TimeSpan.FromMinutes(2), "exit", "30");
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.Output);
+        Assert.That(run.Elapsed, Is.LessThan(TimeSpan.FromSeconds(25)), "mpirun must end the job when a rank exits, before the 30 s watchdog");
+    }
+}
