@@ -31,8 +31,9 @@ public static class PluginFailure
     public static PluginException? Attribute(Exception error, PluginCatalog catalog, IEnumerable<PluginDescriptor>? preferred = null, string what = "failed")
     {
         var cause = Unwrap(error);
+        // Errors a plugin reports on purpose (bad data, a setup the user can fix, divergence) keep their own message.
         if (cause is PluginException or RecipeException or DatasetException or CheckpointException or TrainingDivergedException
-            or OperationCanceledException) return null;
+            or StageSetupException or OperationCanceledException) return null;
         var byAssembly = catalog.All.GroupBy(d => d.AssemblyPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         // The innermost exception first: it was thrown where the fault is; wrappers were thrown by whoever caught it.
         for (var e = cause; e is not null; e = e.InnerException)

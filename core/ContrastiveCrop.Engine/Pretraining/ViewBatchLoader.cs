@@ -66,7 +66,7 @@ public sealed class ViewBatchLoader
     public ViewBatchLoader ShardOf(int shardRank, int shards)
     {
         if (batchSize % shards != 0)
-            throw new ArgumentException($"pretrain.batch_size {batchSize} is the global batch and must divide evenly among the {shards} processes; use a multiple of {shards}.");
+            throw new StageSetupException($"pretrain.batch_size {batchSize} is the global batch and must divide evenly among the {shards} processes; use a multiple of {shards}.");
         return new ViewBatchLoader(this, shardRank, shards);
     }
 

@@ -1,3 +1,4 @@
+using ContrastiveCrop.Sdk.Training;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Pipeline;
 using ContrastiveCrop.Engine.Plugins;
@@ -32,13 +33,13 @@ public static class CropPreview
         Enumerable.Range(0, Math.Min(count, rows)).Select(i => (int)((long)i * count / Math.Min(count, rows))).ToList();
 
     /// <summary>Samples the crops of <paramref name="rows"/> training images for <paramref name="epoch"/>.</summary>
-    /// <exception cref="ArgumentException">The recipe has no pretrain section, so nothing samples crops.</exception>
+    /// <exception cref="StageSetupException">The recipe has no pretrain section, so nothing samples crops.</exception>
     public static IReadOnlyList<CropPreviewRow> Sample(RunPlan plan, PluginFactory factory, IRunContext run, int rows, int epoch)
     {
-        if (rows < 1) throw new ArgumentException($"--count must be at least 1, got {rows}.");
-        if (epoch < 0) throw new ArgumentException($"--epoch must be 0 or more, got {epoch}.");
+        if (rows < 1) throw new StageSetupException($"--count must be at least 1, got {rows}.");
+        if (epoch < 0) throw new StageSetupException($"--epoch must be 0 or more, got {epoch}.");
         if (plan.Pretrain is not var (backboneChoice, methodChoice, samplerChoice))
-            throw new ArgumentException($"{plan.RecipePath}: the recipe has no pretrain section, so no crop sampler to preview; add pretrain.sampler (and method, backbone).");
+            throw new StageSetupException($"{plan.RecipePath}: the recipe has no pretrain section, so no crop sampler to preview; add pretrain.sampler (and method, backbone).");
 
         var source = factory.Create<IDatasetSource>(plan.Data.Descriptor, plan.Data.Options, run);
         using var train = source.Open("train");

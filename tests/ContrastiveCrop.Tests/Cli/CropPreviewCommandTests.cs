@@ -74,7 +74,7 @@ public sealed class CropPreviewCommandTests
         var path = recipe.Write("""
             name: eval-only
             data: {name: shapes-on-clutter, train_count: 8, test_count: 8, image_size: 16}
-            evaluate: [{name: knn}]
+            evaluate: [{name: knn, k: 5}]
             """);
 
         var outcome = recipe.Invoke("crops", "preview", path);

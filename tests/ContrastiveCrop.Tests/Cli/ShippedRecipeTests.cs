@@ -28,7 +28,7 @@ public sealed class ShippedRecipeTests
             .Select(f => Path.GetRelativePath(Configs, f)).Order();
 
     /// <summary>STL-10's five files at their real sizes, as sparse files of zeros.</summary>
-    private static readonly Lazy<string> FakeStl10 = new(() =>
+    internal static readonly Lazy<string> FakeStl10 = new(() =>
     {
         var root = TestFolders.NewTemp("stl10");
         var folder = Path.Combine(root, "stl10_binary");

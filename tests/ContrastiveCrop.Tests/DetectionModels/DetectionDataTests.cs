@@ -1,6 +1,7 @@
 using ContrastiveCrop.Data;
 using ContrastiveCrop.Plugins.Detection;
 using ContrastiveCrop.Plugins.Detection.Data;
+using ContrastiveCrop.Plugins.Detection.Modeling;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public sealed class DetectionDataTests
     [Test]
     public void Mask_RCNN_on_VOC_is_refused_with_the_fix()
     {
-        var error = Assert.Throws<ArgumentException>(() => _ = new MaskRcnnC4(new RcnnOptions { Devkit = "x" }));
+        var error = Assert.Throws<DetectionSetupException>(() => _ = new MaskRcnnC4(new RcnnOptions { Devkit = "x" }));
         Assert.That(error!.Message, Does.Contain("format: coco"));
     }
 }

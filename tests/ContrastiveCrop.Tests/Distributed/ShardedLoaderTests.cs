@@ -54,7 +54,7 @@ public sealed class ShardedLoaderTests
     [Test]
     public void A_global_batch_that_does_not_split_evenly_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => Loader(9).ShardOf(0, 2))!;
+        var error = Assert.Throws<StageSetupException>(() => Loader(9).ShardOf(0, 2))!;
         Assert.That(error.Message, Does.Contain("pretrain.batch_size 9 is the global batch"));
     }
 }

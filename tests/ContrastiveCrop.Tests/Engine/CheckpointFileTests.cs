@@ -18,7 +18,7 @@ public class CheckpointFileTests
     }
 
     [Test]
-    public void TensorsAndInfoRoundTrip()
+    public void Tensors_and_info_round_trip()
     {
         var path = Write(TestFolders.NewTemp("ckpt"), 1.5f);
         var (info, tensors) = CheckpointFile.Load(path);
@@ -31,7 +31,7 @@ public class CheckpointFileTests
 
     [TestCase(1)]
     [TestCase(100)]
-    public void ATruncatedCheckpointIsRejectedNamingTheFile(int cut)
+    public void A_truncated_checkpoint_is_rejected_naming_the_file(int cut)
     {
         var path = Write(TestFolders.NewTemp("ckpt"), 1);
         var bytes = File.ReadAllBytes(path);
@@ -41,7 +41,7 @@ public class CheckpointFileTests
     }
 
     [Test]
-    public void AFlippedByteIsRejected()
+    public void A_flipped_byte_is_rejected()
     {
         var path = Write(TestFolders.NewTemp("ckpt"), 1);
         var bytes = File.ReadAllBytes(path);
@@ -51,7 +51,7 @@ public class CheckpointFileTests
     }
 
     [Test]
-    public void AnotherFileIsRejectedAsNotACheckpoint()
+    public void Another_file_is_rejected_as_not_a_checkpoint()
     {
         var path = Path.Combine(TestFolders.NewTemp("ckpt"), "x.pt");
         File.WriteAllText(path, "this is not a checkpoint at all, just some text that is long enough");
@@ -59,7 +59,7 @@ public class CheckpointFileTests
     }
 
     [Test]
-    public void ACrashWhileWritingKeepsThePreviousCheckpoint()
+    public void A_crash_while_writing_keeps_the_previous_checkpoint()
     {
         var folder = TestFolders.NewTemp("ckpt");
         var path = Write(folder, 1.5f);

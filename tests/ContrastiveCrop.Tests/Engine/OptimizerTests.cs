@@ -10,7 +10,7 @@ namespace ContrastiveCrop.Tests.Engine;
 public class OptimizerTests
 {
     [Test]
-    public void SgdFollowsPyTorchsMomentumAndWeightDecayFormula()
+    public void SGD_follows_PyTorchs_momentum_and_weight_decay_formula()
     {
         var p = new Parameter(tensor(new float[] { 1, 2 }));
         using var sgd = new SgdOptimizer([new ParameterGroup([("w", p)], WeightDecay: 0.1, FixedLearningRate: false) { LearningRate = 0.5 }], momentum: 0.9);
@@ -27,7 +27,7 @@ public class OptimizerTests
     }
 
     [Test]
-    public void NormAndBiasParametersCanBeExcludedFromWeightDecayAndPrefixesKeepAFixedRate()
+    public void Norm_and_bias_parameters_can_be_excluded_from_weight_decay_and_prefixes_keep_a_fixed_rate()
     {
         manual_seed(1);
         using var method = new SimSiam(new SimSiamOptions(ProjectionDim: 16, PredictorHiddenDim: 4), TinyProblem.Backbone());
@@ -44,7 +44,7 @@ public class OptimizerTests
     }
 
     [Test]
-    public void WeightDecayAppliesToEveryParameterByDefault()
+    public void Weight_decay_applies_to_every_parameter_by_default()
     {
         manual_seed(1);
         using var method = new SimClr(new SimClrOptions(ProjectionDim: 8), TinyProblem.Backbone());
@@ -54,7 +54,7 @@ public class OptimizerTests
     }
 
     [Test]
-    public void ClippingScalesAllGradientsToTheBoundTogether()
+    public void Clipping_scales_all_gradients_to_the_bound_together()
     {
         var a = new Parameter(zeros(1)) { grad = tensor(new float[] { 3 }) };
         var b = new Parameter(zeros(1)) { grad = tensor(new float[] { 4 }) };
@@ -65,7 +65,7 @@ public class OptimizerTests
     }
 
     [Test]
-    public void ClippingLeavesSmallGradientsAlone()
+    public void Clipping_leaves_small_gradients_alone()
     {
         var a = new Parameter(zeros(2)) { grad = tensor(new float[] { 0.3f, 0.4f }) };
         GradientClipping.ClipByNorm([a], 1.0);
@@ -75,7 +75,7 @@ public class OptimizerTests
     [TestCase(0, 5, 3, 15, 5)]
     [TestCase(10, 5, 3, 10, 4)] // 10 steps at 3 per epoch: 3 + 3 + 3 + 1, the last epoch partial
     [TestCase(6, 5, 3, 6, 2)]
-    public void LengthComesFromIterationsWhenSetElseFromEpochs(long iterations, int epochs, int perEpoch, long steps, int totalEpochs)
+    public void Length_comes_from_iterations_when_set_else_from_epochs(long iterations, int epochs, int perEpoch, long steps, int totalEpochs)
     {
         var length = TrainingLength.From(epochs, iterations, perEpoch);
         Assert.That((length.TotalSteps, length.TotalEpochs), Is.EqualTo((steps, totalEpochs)));

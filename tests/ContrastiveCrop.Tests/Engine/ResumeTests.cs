@@ -24,7 +24,7 @@ public class ResumeTests
     };
 
     [Test]
-    public void AnInterruptedThenResumedRunHasTheSameLossesAsAnUninterruptedOne()
+    public void An_interrupted_then_resumed_run_has_the_same_losses_as_an_uninterrupted_one()
     {
         var uninterrupted = Train(seedForInit: 1, cancelAfterEpoch: null, resumeFrom: null);
 
@@ -42,7 +42,7 @@ public class ResumeTests
     }
 
     [Test]
-    public void ResumingWithADifferentScheduleIsRefused()
+    public void Resuming_with_a_different_schedule_is_refused()
     {
         var run = NewRun();
         Train(1, null, null, run, Options with { Epochs = 1 });

@@ -15,7 +15,7 @@ public class ByolTests
         new(new ByolOptions(ProjectionDim: 16, HiddenDim: 32, MomentumSchedule: schedule), TinyProblem.Backbone());
 
     [Test]
-    public void DefaultsFollowContrastiveCropsByolConfigs()
+    public void Defaults_follow_ContrastiveCrops_BYOL_configs()
     {
         var o = new ByolOptions();
         Assert.That((o.ProjectionDim, o.HiddenDim, o.BaseMomentum, o.MomentumSchedule), Is.EqualTo((128, 512, 0.996, "cosine")));
@@ -25,15 +25,15 @@ public class ByolTests
     [TestCase(0.0, 0.996)]
     [TestCase(0.5, 0.998)]
     [TestCase(1.0, 1.0)]
-    public void CosineScheduleRaisesTauFromBaseToOne(double fraction, double expected) =>
+    public void Cosine_schedule_raises_tau_from_base_to_one(double fraction, double expected) =>
         Assert.That(Byol.TargetMomentum(0.996, "cosine", fraction), Is.EqualTo(expected).Within(1e-12));
 
     [Test]
-    public void ConstantScheduleKeepsTheBaseTau() =>
+    public void Constant_schedule_keeps_the_base_tau() =>
         Assert.That(Byol.TargetMomentum(0.996, "constant", 0.7), Is.EqualTo(0.996));
 
     [Test]
-    public void TargetStartsAsACopyAndHoldsNoTrainableParameters()
+    public void Target_starts_as_a_copy_and_holds_no_trainable_parameters()
     {
         using var method = Create();
         var state = method.state_dict();
@@ -45,7 +45,7 @@ public class ByolTests
     }
 
     [Test]
-    public void TargetUpdateEqualsTheEmaFormula()
+    public void Target_update_equals_the_EMA_formula()
     {
         using var method = Create();
         using (no_grad())
@@ -68,7 +68,7 @@ public class ByolTests
     }
 
     [Test]
-    public void LossIsTheSymmetricSumAndTargetsGetNoGradient()
+    public void Loss_is_the_symmetric_sum_and_targets_get_no_gradient()
     {
         using var method = Create();
         var views = TinyProblem.Views(6, seed: 2);

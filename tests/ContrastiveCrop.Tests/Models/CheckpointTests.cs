@@ -8,7 +8,7 @@ namespace ContrastiveCrop.Tests.Models;
 public class CheckpointTests
 {
     [Test]
-    public void MoCoStateRoundTripsThroughTorchSharpSaveAndLoad()
+    public void MoCo_state_round_trips_through_TorchSharp_save_and_load()
     {
         using var scope = NewDisposeScope();
         manual_seed(41);

@@ -11,7 +11,7 @@ public class ClsaWclTrainingTests
     public void Seed() => manual_seed(37);
 
     [Test]
-    public void WclStepsLowerTheLoss()
+    public void WCL_steps_lower_the_loss()
     {
         using var method = new Wcl(new WclOptions(ProjectionDim: 32), TinyProblem.Backbone());
         var (before, after) = TrainingTests.Train(method);
@@ -19,7 +19,7 @@ public class ClsaWclTrainingTests
     }
 
     [Test]
-    public void ClsaQueuesOnlyTheKeysOfTheKeyView()
+    public void CLSA_queues_only_the_keys_of_the_key_view()
     {
         using var method = new Clsa(new ClsaOptions(QueueSize: 64, Momentum: 0.99), TinyProblem.Backbone());
         Assert.That(method.Views.Select(v => v.Pipeline), Is.EqualTo(new[] { "moco-v2", "moco-v2", "clsa-strong" }));
@@ -33,7 +33,7 @@ public class ClsaWclTrainingTests
     }
 
     [Test]
-    public void ClsaStepsLowerTheLoss()
+    public void CLSA_steps_lower_the_loss()
     {
         using var method = new Clsa(new ClsaOptions(QueueSize: 64, Momentum: 0.99), TinyProblem.Backbone());
         // The strong view: the first view with heavier noise.

@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Tests.Models;
 public class DdmLossTests
 {
     [Test]
-    public void MatchesHandComputedCrossEntropyBetweenWeakAndStrongDistributions()
+    public void Matches_hand_computed_cross_entropy_between_weak_and_strong_distributions()
     {
         using var scope = NewDisposeScope();
         // Weak query (1, 0), strong query (0, 1), key (1, 0), queue [(0, 1)], T = 1.
@@ -21,7 +21,7 @@ public class DdmLossTests
     }
 
     [Test]
-    public void WhenStrongEqualsWeakTheLossIsTheEntropyOfTheWeakDistribution()
+    public void When_strong_equals_weak_the_loss_is_the_entropy_of_the_weak_distribution()
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
@@ -37,7 +37,7 @@ public class DdmLossTests
     }
 
     [Test]
-    public void TheWeakDistributionIsATargetWithoutGradient()
+    public void The_weak_distribution_is_a_target_without_gradient()
     {
         using var scope = NewDisposeScope();
         manual_seed(4);

@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Tests.Models;
 public class InfoNceLossTests
 {
     [Test]
-    public void MatchesHandComputedValueWithAQueue()
+    public void Matches_hand_computed_value_with_a_queue()
     {
         using var scope = NewDisposeScope();
         // Queries q1 = (1, 0), q2 = (0, 1); keys k1 = (0.6, 0.8), k2 = (0, 2) → (0, 1);
@@ -28,7 +28,7 @@ public class InfoNceLossTests
     }
 
     [Test]
-    public void WithoutNegativesTheOnlyChoiceIsThePositive()
+    public void Without_negatives_the_only_choice_is_the_positive()
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
@@ -39,7 +39,7 @@ public class InfoNceLossTests
     }
 
     [Test]
-    public void GradientFlowsToQueriesOnly()
+    public void Gradient_flows_to_queries_only()
     {
         using var scope = NewDisposeScope();
         manual_seed(6);
@@ -55,7 +55,7 @@ public class InfoNceLossTests
     }
 
     [Test]
-    public void RejectsNegativesOfAnotherWidth()
+    public void Rejects_negatives_of_another_width()
     {
         using var scope = NewDisposeScope();
         Assert.That(() => InfoNceLoss.Compute(ones(2, 3), ones(2, 3), ones(5, 4), 0.2), Throws.ArgumentException);

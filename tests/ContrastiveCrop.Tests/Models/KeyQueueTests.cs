@@ -12,7 +12,7 @@ public class KeyQueueTests
     private static float[] Slots(KeyQueue queue) => queue.Keys.select(1, 0).data<float>().ToArray();
 
     [Test]
-    public void EnqueueWrapsAroundAndOverwritesTheOldestKeys()
+    public void Enqueue_wraps_around_and_overwrites_the_oldest_keys()
     {
         using var scope = NewDisposeScope();
         using var queue = new KeyQueue(capacity: 5, dim: 2);
@@ -28,7 +28,7 @@ public class KeyQueueTests
     }
 
     [Test]
-    public void FillingExactlyToTheEndMovesThePointerBackToZero()
+    public void Filling_exactly_to_the_end_moves_the_pointer_back_to_zero()
     {
         using var scope = NewDisposeScope();
         using var queue = new KeyQueue(capacity: 4, dim: 2);
@@ -41,7 +41,7 @@ public class KeyQueueTests
     }
 
     [Test]
-    public void BatchLargerThanTheQueueKeepsTheNewestKeysAsIfAddedOneByOne()
+    public void Batch_larger_than_the_queue_keeps_the_newest_keys_as_if_added_one_by_one()
     {
         using var scope = NewDisposeScope();
         using var queue = new KeyQueue(capacity: 3, dim: 2);
@@ -55,7 +55,7 @@ public class KeyQueueTests
     }
 
     [Test]
-    public void StartsWithUnitKeysAndPointerZeroStoredAsBuffers()
+    public void Starts_with_unit_keys_and_pointer_zero_stored_as_buffers()
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
@@ -69,7 +69,7 @@ public class KeyQueueTests
     }
 
     [Test]
-    public void RejectsKeysOfAnotherWidth()
+    public void Rejects_keys_of_another_width()
     {
         using var scope = NewDisposeScope();
         using var queue = new KeyQueue(capacity: 4, dim: 2);

@@ -18,7 +18,7 @@ public class MoCoTests
         module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
 
     [Test]
-    public void DefaultsFollowContrastiveCropsMoCoConfigs()
+    public void Defaults_follow_ContrastiveCrops_MoCo_configs()
     {
         var v2 = new MoCoOptions();
         var v1 = new MoCoV1Options();
@@ -27,14 +27,14 @@ public class MoCoTests
     }
 
     [Test]
-    public void InvalidOptionsAreReportedUnderTheirRecipeKeys()
+    public void Invalid_options_are_reported_under_their_recipe_keys()
     {
         var errors = new MoCoOptions(ProjectionDim: 0, HiddenDim: 0, QueueSize: 0, Momentum: 1.5, Temperature: double.NaN, Pipeline: "", ImageSize: -3).Validate();
         Assert.That(errors.Select(e => e.Key), Is.EquivalentTo(new[] { "projection_dim", "hidden_dim", "queue_size", "momentum", "temperature", "pipeline", "image_size" }));
     }
 
     [Test]
-    public void KeyEncoderStartsAsACopyOfTheQueryEncoder()
+    public void Key_encoder_starts_as_a_copy_of_the_query_encoder()
     {
         using var method = Create();
         var state = method.state_dict();
@@ -48,7 +48,7 @@ public class MoCoTests
     }
 
     [Test]
-    public void MoCoV1HasALinearHeadAndItsOwnDefaults()
+    public void MoCo_v1_has_a_linear_head_and_its_own_defaults()
     {
         using var method = new MoCoV1(new MoCoV1Options(ProjectionDim: 16, QueueSize: 8), TinyProblem.Backbone());
         var head = method.state_dict().Keys.Where(k => k.StartsWith("projector.")).ToList();
@@ -58,7 +58,7 @@ public class MoCoTests
     }
 
     [Test]
-    public void GradientsDoNotFlowIntoTheKeyEncoder()
+    public void Gradients_do_not_flow_into_the_key_encoder()
     {
         using var scope = NewDisposeScope();
         using var method = Create();
@@ -74,7 +74,7 @@ public class MoCoTests
     }
 
     [Test]
-    public void AfterOptimizerStepMovesKeyEncoderByTheEmaFormula()
+    public void After_optimizer_step_moves_key_encoder_by_the_EMA_formula()
     {
         using var scope = NewDisposeScope();
         const double m = 0.9;
@@ -96,7 +96,7 @@ public class MoCoTests
     }
 
     [Test]
-    public void KeysAreQueuedOnlyAfterTheOptimizerStep()
+    public void Keys_are_queued_only_after_the_optimizer_step()
     {
         using var scope = NewDisposeScope();
         using var method = Create(queueSize: 32);
@@ -117,7 +117,7 @@ public class MoCoTests
     }
 
     [Test]
-    public void SymmetricLossQueuesKeysOfBothViews()
+    public void Symmetric_loss_queues_keys_of_both_views()
     {
         using var scope = NewDisposeScope();
         using var method = Create(symmetric: true);

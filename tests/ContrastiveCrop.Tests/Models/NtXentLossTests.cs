@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Tests.Models;
 public class NtXentLossTests
 {
     [Test]
-    public void MatchesHandComputedValueOnTwoPairs()
+    public void Matches_hand_computed_value_on_two_pairs()
     {
         using var scope = NewDisposeScope();
         // Two images, 2-D embeddings; lengths other than 1 check that the loss normalises.
@@ -30,7 +30,7 @@ public class NtXentLossTests
     }
 
     [Test]
-    public void IsSymmetricInTheTwoViews()
+    public void Is_symmetric_in_the_two_views()
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
@@ -41,7 +41,7 @@ public class NtXentLossTests
     }
 
     [Test]
-    public void ApproachesZeroWhenPairsAreIdenticalAndOrthogonalToOthers()
+    public void Approaches_zero_when_pairs_are_identical_and_orthogonal_to_others()
     {
         using var scope = NewDisposeScope();
         // Partner logit 1/τ = 100, all others 0: loss = log(1 + 2·e^−100) ≈ 0.
@@ -51,7 +51,7 @@ public class NtXentLossTests
     }
 
     [Test]
-    public void GradientReachesBothViews()
+    public void Gradient_reaches_both_views()
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
@@ -65,7 +65,7 @@ public class NtXentLossTests
     }
 
     [Test]
-    public void RejectsMismatchedShapesAndNonPositiveTemperature()
+    public void Rejects_mismatched_shapes_and_non_positive_temperature()
     {
         using var scope = NewDisposeScope();
         Assert.That(() => NtXentLoss.Compute(zeros(2, 3), zeros(3, 3), 0.5), Throws.ArgumentException);

@@ -12,7 +12,7 @@ public class RegressionLossTests
         (tensor(new float[] { 1, 0, 0, 2 }, [2, 2]), tensor(new float[] { 1, 1, 0, -1 }, [2, 2]));
 
     [Test]
-    public void NormalizedMseIsTwoMinusTwoCosineAveraged()
+    public void Normalized_MSE_is_two_minus_two_cosine_averaged()
     {
         var (p, z) = Pairs();
         // ((2 − 2/√2) + (2 − 2·(−1))) / 2 = (0.5857864 + 4) / 2 = 2.2928932
@@ -20,7 +20,7 @@ public class RegressionLossTests
     }
 
     [Test]
-    public void NormalizedMseEqualsTheSquaredDistanceOfUnitVectors()
+    public void Normalized_MSE_equals_the_squared_distance_of_unit_vectors()
     {
         manual_seed(3);
         var p = randn(5, 7);
@@ -30,7 +30,7 @@ public class RegressionLossTests
     }
 
     [Test]
-    public void NegativeCosineIsMinusTheMeanCosine()
+    public void Negative_cosine_is_minus_the_mean_cosine()
     {
         var (p, z) = Pairs();
         // −(1/√2 + (−1)) / 2 = −(0.7071068 − 1) / 2 = 0.1464466
@@ -38,7 +38,7 @@ public class RegressionLossTests
     }
 
     [Test]
-    public void BothLossesStopTheGradientAtTheTarget()
+    public void Both_losses_stop_the_gradient_at_the_target()
     {
         foreach (var loss in new Func<Tensor, Tensor, Tensor>[] { NormalizedMseLoss.Compute, NegativeCosineLoss.Compute })
         {
@@ -53,6 +53,6 @@ public class RegressionLossTests
     }
 
     [Test]
-    public void MismatchedShapesAreRejected() =>
+    public void Mismatched_shapes_are_rejected() =>
         Assert.That(() => NegativeCosineLoss.Compute(zeros(2, 3), zeros(2, 4)), Throws.ArgumentException.With.Message.Contains("[2, 3]"));
 }

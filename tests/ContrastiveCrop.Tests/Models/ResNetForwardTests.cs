@@ -17,7 +17,7 @@ public class ResNetForwardTests
     [TestCase(18, true, 32, 64, 4)]   // small-data stem: stride 8 overall
     [TestCase(50, true, 32, 256, 4)]
     [TestCase(34, true, 16, 64, 2)]
-    public void FeatureMapIsLayer4OutputAndPoolFlattensIt(int depth, bool smallStem, int imageSize, int channels, int side)
+    public void Feature_map_is_layer4_output_and_pool_flattens_it(int depth, bool smallStem, int imageSize, int channels, int side)
     {
         using var scope = NewDisposeScope();
         using var network = new ResNet(new ResNetOptions(depth, WidthMultiplier: 0.125, SmallDataStem: smallStem));
@@ -35,7 +35,7 @@ public class ResNetForwardTests
     }
 
     [Test]
-    public void ForwardEqualsPoolOfFeatureMap()
+    public void Forward_equals_pool_of_feature_map()
     {
         using var scope = NewDisposeScope();
         using var network = ResNet.ResNet18(0.125, smallDataStem: true);
@@ -50,7 +50,7 @@ public class ResNetForwardTests
     }
 
     [Test]
-    public void GradientsReachTheStem()
+    public void Gradients_reach_the_stem()
     {
         using var scope = NewDisposeScope();
         using var network = ResNet.ResNet50(0.125, smallDataStem: true);

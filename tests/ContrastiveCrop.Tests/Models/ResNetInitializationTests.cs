@@ -12,7 +12,7 @@ public class ResNetInitializationTests
     public void Seed() => manual_seed(2);
 
     [Test]
-    public void ConvolutionsAreHeNormalWithFanOut()
+    public void Convolutions_are_He_normal_with_fan_out()
     {
         using var network = ResNet.ResNet18();
         var weight = network.state_dict()["layer4.0.conv2.weight"]; // 512 × 512 × 3 × 3
@@ -24,7 +24,7 @@ public class ResNetInitializationTests
     }
 
     [Test]
-    public void BatchNormsStartAtUnitScaleAndZeroShift()
+    public void Batch_norms_start_at_unit_scale_and_zero_shift()
     {
         using var network = ResNet.ResNet50(0.125);
         var norms = network.modules().OfType<BatchNorm2d>().ToList();
@@ -35,7 +35,7 @@ public class ResNetInitializationTests
 
     [TestCase(18, "bn2")]
     [TestCase(50, "bn3")]
-    public void ZeroInitResidualZerosOnlyTheLastNormOfEachBlock(int depth, string lastNorm)
+    public void Zero_init_residual_zeros_only_the_last_norm_of_each_block(int depth, string lastNorm)
     {
         using var network = new ResNet(new ResNetOptions(depth, 0.125, ZeroInitResidual: true));
         var gammas = network.state_dict().Where(kv => kv.Key.EndsWith(".weight") && kv.Value.ndim == 1).ToList();
@@ -48,7 +48,7 @@ public class ResNetInitializationTests
     }
 
     [Test]
-    public void CopyHasEqualButIndependentTensors()
+    public void Copy_has_equal_but_independent_tensors()
     {
         using var network = ResNet.ResNet18(0.125, smallDataStem: true);
         network.eval();

@@ -9,7 +9,7 @@ public class ResNetLayoutTests
 {
     [TestCase(18, "torchvision-resnet18-state-dict.txt")]
     [TestCase(50, "torchvision-resnet50-state-dict.txt")]
-    public void StateDictKeysAndShapesMatchTorchvisionWithoutFc(int depth, string fixture)
+    public void State_dict_keys_and_shapes_match_torchvision_without_fc(int depth, string fixture)
     {
         using var network = new ResNet(new ResNetOptions(depth));
         var expected = TorchvisionLayout.Read(fixture);
@@ -25,7 +25,7 @@ public class ResNetLayoutTests
     // module), so the order that carries over is that of parameters and of buffers separately.
     [TestCase(18, "torchvision-resnet18-state-dict.txt")]
     [TestCase(50, "torchvision-resnet50-state-dict.txt")]
-    public void ParametersAndBuffersComeInTorchvisionOrder(int depth, string fixture)
+    public void Parameters_and_buffers_come_in_torchvision_order(int depth, string fixture)
     {
         using var network = new ResNet(new ResNetOptions(depth));
         var expected = TorchvisionLayout.Read(fixture).Select(e => e.Key).ToList();
@@ -39,7 +39,7 @@ public class ResNetLayoutTests
     [TestCase(18, 11_176_512L)]
     [TestCase(34, 21_284_672L)]
     [TestCase(50, 23_508_032L)]
-    public void ParameterCountAtWidthOneMatchesTorchvisionWithoutFc(int depth, long expected)
+    public void Parameter_count_at_width_one_matches_torchvision_without_fc(int depth, long expected)
     {
         using var network = new ResNet(new ResNetOptions(depth));
 
@@ -49,7 +49,7 @@ public class ResNetLayoutTests
     [TestCase(18, 512)]
     [TestCase(34, 512)]
     [TestCase(50, 2048)]
-    public void FeatureDimIsLayer4WidthAtWidthOne(int depth, int expected)
+    public void Feature_dim_is_layer4_width_at_width_one(int depth, int expected)
     {
         using var network = new ResNet(new ResNetOptions(depth));
 
@@ -57,7 +57,7 @@ public class ResNetLayoutTests
     }
 
     [Test]
-    public void SmallDataStemChangesOnlyConv1Shape()
+    public void Small_data_stem_changes_only_conv1_shape()
     {
         using var imagenet = ResNet.ResNet18();
         using var small = ResNet.ResNet18(smallDataStem: true);

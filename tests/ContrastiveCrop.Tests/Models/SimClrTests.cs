@@ -11,7 +11,7 @@ public class SimClrTests
     public void Seed() => manual_seed(11);
 
     [Test]
-    public void DefaultsFollowContrastiveCropsSimClrConfigs()
+    public void Defaults_follow_ContrastiveCrops_SimCLR_configs()
     {
         var options = new SimClrOptions();
         Assert.That(options.Temperature, Is.EqualTo(0.5));
@@ -21,21 +21,21 @@ public class SimClrTests
     }
 
     [Test]
-    public void InvalidOptionsAreReportedUnderTheirRecipeKeys()
+    public void Invalid_options_are_reported_under_their_recipe_keys()
     {
         var errors = new SimClrOptions(Temperature: 0, BaseTemperature: -1, ProjectionDim: 0, HiddenDim: 0, ProjectorLayers: 0, Pipeline: " ", ImageSize: 0).Validate();
         Assert.That(errors.Select(e => e.Key), Is.EquivalentTo(new[] { "temperature", "base_temperature", "projection_dim", "hidden_dim", "projector_layers", "pipeline", "image_size" }));
     }
 
     [Test]
-    public void AsksForTwoViewsOfItsPipeline()
+    public void Asks_for_two_views_of_its_pipeline()
     {
         using var method = new SimClr(new SimClrOptions(Pipeline: "ccrop", ImageSize: 32), TinyProblem.Backbone());
         Assert.That(method.Views, Is.EqualTo(new[] { new ViewSpec("ccrop", 32), new ViewSpec("ccrop", 32) }));
     }
 
     [Test]
-    public void StateIsBackboneAndTwoLayerProjectorAllTrainable()
+    public void State_is_backbone_and_two_layer_projector_all_trainable()
     {
         using var backbone = TinyProblem.Backbone();
         using var method = new SimClr(new SimClrOptions(), backbone);
@@ -50,7 +50,7 @@ public class SimClrTests
     }
 
     [Test]
-    public void ProjectorBatchNormAddsNormAfterTheHiddenLayer()
+    public void Projector_batch_norm_adds_norm_after_the_hidden_layer()
     {
         using var method = new SimClr(new SimClrOptions(ProjectorBatchNorm: true, HiddenDim: 32), TinyProblem.Backbone());
         var keys = method.state_dict().Keys.Where(k => k.StartsWith("projector.")).ToList();
@@ -60,7 +60,7 @@ public class SimClrTests
     }
 
     [Test]
-    public void LossIsNtXentScaledByTemperatureOverBaseTemperature()
+    public void Loss_is_NT_Xent_scaled_by_temperature_over_base_temperature()
     {
         using var scope = NewDisposeScope();
         var views = TinyProblem.Views(4, seed: 1);
@@ -78,7 +78,7 @@ public class SimClrTests
     }
 
     [Test]
-    public void RejectsAWrongNumberOfViews()
+    public void Rejects_a_wrong_number_of_views()
     {
         using var scope = NewDisposeScope();
         using var method = new SimClr(new SimClrOptions(), TinyProblem.Backbone());

@@ -13,14 +13,14 @@ public class SimSiamTests
     private static SimSiam Create() => new(new SimSiamOptions(ProjectionDim: 32, PredictorHiddenDim: 8), TinyProblem.Backbone());
 
     [Test]
-    public void DefaultsFollowContrastiveCropsSimSiamConfigs()
+    public void Defaults_follow_ContrastiveCrops_SimSiam_configs()
     {
         var o = new SimSiamOptions();
         Assert.That((o.ProjectionDim, o.HiddenDim, o.PredictorHiddenDim), Is.EqualTo((512, (int?)null, 128)));
     }
 
     [Test]
-    public void ProjectorHasThreeLayersWithBatchNormAndTheOutputNormHasNoAffine()
+    public void Projector_has_three_layers_with_batch_norm_and_the_output_norm_has_no_affine()
     {
         using var method = Create();
         var keys = method.state_dict().Keys.Where(k => k.StartsWith("projector.") || k.StartsWith("predictor.")).ToList();
@@ -33,7 +33,7 @@ public class SimSiamTests
     }
 
     [Test]
-    public void LossIsMinusTheMeanCosineOfPredictionsAndTheOtherViewsProjections()
+    public void Loss_is_minus_the_mean_cosine_of_predictions_and_the_other_views_projections()
     {
         using var method = Create();
         var views = TinyProblem.Views(6, seed: 4);

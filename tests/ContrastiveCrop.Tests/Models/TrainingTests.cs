@@ -22,7 +22,7 @@ public class TrainingTests
     public void Seed() => manual_seed(31);
 
     [Test]
-    public void SimClrStepsLowerTheLoss()
+    public void SimCLR_steps_lower_the_loss()
     {
         using var method = new SimClr(new SimClrOptions(), TinyProblem.Backbone());
         var (before, after) = Train(method);
@@ -31,7 +31,7 @@ public class TrainingTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public void MoCoV2StepsLowerTheLoss(bool symmetric)
+    public void MoCo_v2_steps_lower_the_loss(bool symmetric)
     {
         using var method = new MoCo(new MoCoOptions(QueueSize: 64, Momentum: 0.99, Symmetric: symmetric), TinyProblem.Backbone());
         var (before, after) = Train(method, method.Queue);
@@ -39,7 +39,7 @@ public class TrainingTests
     }
 
     [Test]
-    public void MoCoV1StepsLowerTheLoss()
+    public void MoCo_v1_steps_lower_the_loss()
     {
         using var method = new MoCoV1(new MoCoV1Options(QueueSize: 64, Momentum: 0.99), TinyProblem.Backbone());
         var (before, after) = Train(method, method.Queue);
@@ -47,7 +47,7 @@ public class TrainingTests
     }
 
     [Test]
-    public void ByolStepsLowerTheLoss()
+    public void BYOL_steps_lower_the_loss()
     {
         using var method = new Byol(new ByolOptions(ProjectionDim: 16, HiddenDim: 32), TinyProblem.Backbone());
         var (before, after) = Train(method);
@@ -55,7 +55,7 @@ public class TrainingTests
     }
 
     [Test]
-    public void SimSiamStepsLowerTheLoss()
+    public void SimSiam_steps_lower_the_loss()
     {
         using var method = new SimSiam(new SimSiamOptions(ProjectionDim: 32, PredictorHiddenDim: 8), TinyProblem.Backbone());
         var (before, after) = Train(method);

@@ -23,7 +23,7 @@ public class WclMultiCropTests
     public void Seed() => manual_seed(41);
 
     [Test]
-    public void NeighbourSearchRanksByCosineExcludesSelfAndBreaksTiesByIndex()
+    public void Neighbour_search_ranks_by_cosine_excludes_self_and_breaks_ties_by_index()
     {
         // f0 = (1, 0), f1 = (1, 1), f2 = (0, 1), f3 = (−5, 0) (length must not matter). Cosines:
         // 0–1 0.707, 0–2 0, 0–3 −1; 1–2 0.707, 1–3 −0.707; 2–3 0.
@@ -36,7 +36,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void NeighbourSearchNeverReturnsTheImageItselfEvenWithAnExactDuplicate()
+    public void Neighbour_search_never_returns_the_image_itself_even_with_an_exact_duplicate()
     {
         // Rows 0 and 2 are the same vector: each is the other's nearest neighbour, never its own.
         using var features = tensor(new float[] { 1, 0, 0, 1, 1, 0 }, [3, 2]);
@@ -48,14 +48,14 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void NeighbourSearchInBlocksEqualsTheWholeMatrix()
+    public void Neighbour_search_in_blocks_equals_the_whole_matrix()
     {
         using var features = randn(37, 5);
         Assert.That(NearestNeighbourSearch.Search(features, 4, blockRows: 5), Is.EqualTo(NearestNeighbourSearch.Search(features, 4)));
     }
 
     [Test]
-    public void AfterTheFirstTableTheSmallViewsAreCropsOfTheNeighbours()
+    public void After_the_first_table_the_small_views_are_crops_of_the_neighbours()
     {
         // Image i is the constant grey 20·i; with crop-flip views (no colour change) and a unit
         // normalisation, every pixel of a view equals the grey of the image it was cut from.
@@ -88,7 +88,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void MultiCropLossMatchesAHandComputation()
+    public void Multi_crop_loss_matches_a_hand_computation()
     {
         // Anchors a1 = (1, 0), a2 = (0, 1); candidates c1 = (1, 0), c2 = (0, 1); T = 1.
         // a1: logits (1, 0), positive c1: −log(e / (e + 1)) = log(1 + e) − 1 = 1.3132617 − 1 = 0.3132617.
@@ -104,7 +104,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void SmallViewPositivesAreTheirImagesLargeViewsAndTheSwappedWeakLabels()
+    public void Small_view_positives_are_their_images_large_views_and_the_swapped_weak_labels()
     {
         using var own = MultiCropLoss.OwnImagePositives(2, smallViews: 2, float32, CPU);
         // Rows: small view 1 of images 0, 1, then small view 2; columns: view 1 of images 0, 1, then view 2.
@@ -118,7 +118,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void DefaultsKeepTwoViewsAndNoNeighbours()
+    public void Defaults_keep_two_views_and_no_neighbours()
     {
         using var method = new Wcl(new WclOptions(ProjectionDim: 8), TinyProblem.Backbone());
         Assert.That(method.Views, Has.Count.EqualTo(2));
@@ -127,7 +127,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void KnnMultiCropDeclaresSmallNeighbourViewsWithTheirOwnScale()
+    public void KNN_multi_crop_declares_small_neighbour_views_with_their_own_scale()
     {
         using var method = new Wcl(Knn(8) with { SmallCrops = 3 }, TinyProblem.Backbone());
         Assert.That(method.Views, Has.Count.EqualTo(5));
@@ -140,7 +140,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void InvalidMultiCropOptionsNameTheirKeys()
+    public void Invalid_multi_crop_options_name_their_keys()
     {
         IValidatableOptions noSmallViews = new WclOptions { KnnNeighbours = 4 };
         IValidatableOptions badScale = new WclOptions { SmallCrops = 2, SmallCropScale = [0.2, 0.1] };
@@ -154,7 +154,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void SmallCropsAskTheSamplerForTheirOwnAreaRange()
+    public void Small_crops_ask_the_sampler_for_their_own_area_range()
     {
         var sampler = new RandomResizedCropSampler(new RandomResizedCropOptions());
         var random = new Random(3);
@@ -167,7 +167,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void NeighbourTableRoundTripsThroughItsState()
+    public void Neighbour_table_round_trips_through_its_state()
     {
         var table = new NeighbourTable(3, 2);
         Assert.That(table.GetState(), Is.Empty, "nothing to save before the first update");
@@ -210,7 +210,7 @@ public class WclMultiCropTests
     }
 
     [Test]
-    public void StepsWithSmallViewsLowerTheLoss()
+    public void Steps_with_small_views_lower_the_loss()
     {
         // Which image a small view was cut from is the loader's business; the loss sees the same tensors either way.
         using var method = new Wcl(Knn(), TinyProblem.Backbone());

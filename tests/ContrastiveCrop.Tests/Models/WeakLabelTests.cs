@@ -7,23 +7,23 @@ namespace ContrastiveCrop.Tests.Models;
 public class WeakLabelTests
 {
     [Test]
-    public void AChainIsOneComponent() =>
+    public void A_chain_is_one_component() =>
         Assert.That(NearestNeighbourComponents.Components([1, 2, 3, 2]), Is.EqualTo(new[] { 0, 0, 0, 0 }));
 
     [Test]
-    public void MutualPairsAreSeparateComponents() =>
+    public void Mutual_pairs_are_separate_components() =>
         Assert.That(NearestNeighbourComponents.Components([1, 0, 3, 2]), Is.EqualTo(new[] { 0, 0, 1, 1 }));
 
     [Test]
-    public void ANodePointingIntoAPairJoinsIt() =>
+    public void A_node_pointing_into_a_pair_joins_it() =>
         Assert.That(NearestNeighbourComponents.Components([1, 0, 0, 4, 3]), Is.EqualTo(new[] { 0, 0, 0, 1, 1 }));
 
     [Test]
-    public void LabelsAreNumberedInOrderOfFirstAppearance() =>
+    public void Labels_are_numbered_in_order_of_first_appearance() =>
         Assert.That(NearestNeighbourComponents.Components([3, 2, 1, 0]), Is.EqualTo(new[] { 0, 1, 1, 0 }));
 
     [Test]
-    public void TheNearestNeighbourIsNeverTheSampleItself()
+    public void The_nearest_neighbour_is_never_the_sample_itself()
     {
         using var scope = NewDisposeScope();
         // Cosines: f0·f1 = 0.8, f0·f2 = 0, f1·f2 = 0.6.
@@ -32,7 +32,7 @@ public class WeakLabelTests
     }
 
     [Test]
-    public void TheSameComponentMaskIsSymmetricWithOnesOnTheDiagonal()
+    public void The_same_component_mask_is_symmetric_with_ones_on_the_diagonal()
     {
         using var scope = NewDisposeScope();
         manual_seed(8);
@@ -44,7 +44,7 @@ public class WeakLabelTests
     }
 
     [Test]
-    public void SupervisedTermMatchesHandComputedValue()
+    public void Supervised_term_matches_hand_computed_value()
     {
         using var scope = NewDisposeScope();
         // f = (1,0), (0.6,0.8), (0,1), (−1,0); labels [0,0,1,1]; T = 1; self excluded everywhere.
@@ -60,7 +60,7 @@ public class WeakLabelTests
     }
 
     [Test]
-    public void EachViewIsSupervisedByTheOtherViewsLabels()
+    public void Each_view_is_supervised_by_the_other_views_labels()
     {
         using var scope = NewDisposeScope();
         // View 1's own graph pairs {0,1},{2,3}; view 2's pairs {0,3},{1,2}.

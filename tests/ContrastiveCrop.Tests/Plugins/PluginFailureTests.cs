@@ -72,7 +72,8 @@ public sealed class PluginFailureTests
 
         AssertNamed(outcome, "crop sampler 'breaks-in-sample'", dll, "InvalidOperationException: ran out of crops", "BreaksInSample.Pick");
         // The top frames shown are the plugin's: where it threw, then its caller.
-        var frames = outcome.Error.Split('\n').Where(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).ToList();
+        var frames = outcome.Error.Split('\n').Select(l => l.StartsWith("error:", StringComparison.Ordinal) ? l["error:".Length..] : l)
+            .Where(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).ToList();
         Assert.That(frames[0], Does.Contain("BreaksInSample.Pick"));
         Assert.That(frames[1], Does.Contain("BreaksInSample.Sample"));
     }
