@@ -79,9 +79,13 @@ internal static class CommandLine
             p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(sizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
+        var reportFolder = new Argument<string>("run folder") { Description = "A folder written by ccrop run." };
+        var report = new Command("report", "Write (or rewrite) a run folder's self-contained report.html from its files.") { reportFolder };
+        report.SetAction(p => Commands.Guard(() => Commands.Report(p.GetValue(reportFolder)!)));
+
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, recipe, plugins, doctor, data,
+            run, eval, report, recipe, plugins, doctor, data,
         };
     }
 }

@@ -94,7 +94,15 @@ internal static class Commands
         using var reporter = ConsoleReporter.Create();
         var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter));
         foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
+        foreach (var warning in RunReport.CollapseWarnings(RunFolder.Read(directory.Path)).TakeLast(1)) Console.WriteLine(warning);
         Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+        Console.WriteLine($"Report: {RunReport.Write(directory.Path)}");
+        return 0;
+    }
+
+    public static int Report(string runFolder)
+    {
+        Console.WriteLine($"Report: {RunReport.Write(runFolder)}");
         return 0;
     }
 

@@ -7,6 +7,7 @@ namespace ContrastiveCrop.Engine.Runs;
 public sealed class RunContext : IRunContext, IDisposable
 {
     private readonly MetricsWriter _metrics;
+    private readonly TensorBoardEventFile _events;
     private readonly StreamWriter _log;
     private readonly Action<string> _console;
     private readonly Lock _gate = new();
@@ -28,6 +29,7 @@ public sealed class RunContext : IRunContext, IDisposable
         Cancellation = cancellation;
         _console = console;
         _metrics = new MetricsWriter(directory.MetricsFile);
+        _events = new TensorBoardEventFile(directory.TensorBoardDirectory);
         _log = new StreamWriter(new FileStream(directory.LogFile, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
     }
 
@@ -46,7 +48,11 @@ public sealed class RunContext : IRunContext, IDisposable
     public Normalization InputNormalization { get; }
 
     /// <inheritdoc />
-    public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values) => _metrics.Write(stage, step, values);
+    public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values)
+    {
+        _metrics.Write(stage, step, values);
+        _events.AddScalars(stage, step, values, DateTimeOffset.UtcNow);
+    }
 
     /// <inheritdoc />
     public void Log(string message)
@@ -59,6 +65,7 @@ public sealed class RunContext : IRunContext, IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
+        _events.Dispose();
         _log.Dispose();
     }
 }
