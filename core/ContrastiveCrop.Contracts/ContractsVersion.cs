@@ -9,8 +9,8 @@ public static class ContractsVersion
     /// <summary>Breaking-change counter; equals this assembly's <c>AssemblyVersion</c> major.</summary>
     public const int Major = 1;
 
-    /// <summary>Additive-change counter within a major version (1.1: view crop scales, neighbour views, the run's input normalisation).</summary>
-    public const int Minor = 1;
+    /// <summary>Additive-change counter within a major version (1.1: view crop scales, neighbour views, the run's input normalisation; 1.2: a step's embeddings).</summary>
+    public const int Minor = 2;
 
     /// <summary>The version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Imaging;
 using TorchSharp;
@@ -104,13 +105,13 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         return new Result(epochLoss, seconds, waited / seconds, checkpointPath, (step - startStep) * (double)options.BatchSize / seconds);
     }
 
-    private sealed record EpochRun(double MeanLoss, double MeanSimilarity, int Batches, double Seconds, double WaitSeconds);
+    private sealed record EpochRun(double MeanLoss, double MeanSimilarity, int Batches, double Seconds, double WaitSeconds, double MeanSpread = double.NaN, int Dimension = 0);
 
     private EpochRun RunEpoch(ViewBatchLoader loader, ISiameseMethod method, SgdOptimizer optimizer, LearningRateSchedule schedule,
                               TrainingLength length, int epoch, ref long step)
     {
-        double lossSum = 0, similaritySum = 0;
-        int batches = 0, similarities = 0;
+        double lossSum = 0, similaritySum = 0, spreadSum = 0;
+        int batches = 0, similarities = 0, spreads = 0, dimension = 0;
         var clock = Stopwatch.StartNew();
         var enumerator = loader.Epoch(epoch, PrefetchBatches, run.Cancellation).GetAsyncEnumerator();
         try
@@ -141,6 +142,11 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
                         similaritySum += similarity.item<float>();
                         similarities++;
                     }
+                    if (output.Embeddings is { } embeddings)
+                    {
+                        spreadSum += EmbeddingSpread.Std(embeddings);
+                        (spreads, dimension) = (spreads + 1, (int)embeddings.shape[1]);
+                    }
                 }
                 lossSum += loss;
                 batches++;
@@ -157,7 +163,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return new EpochRun(lossSum / Math.Max(1, batches), similarities > 0 ? similaritySum / similarities : double.NaN,
-                            batches, clock.Elapsed.TotalSeconds, loader.WaitSeconds);
+                            batches, clock.Elapsed.TotalSeconds, loader.WaitSeconds, spreads > 0 ? spreadSum / spreads : double.NaN, dimension);
     }
 
     private int PrefetchBatches => options.PrefetchBatches ?? (run.Device.type == DeviceType.CPU ? 0 : 2);
@@ -172,9 +178,11 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             ["managed_mb"] = GC.GetTotalMemory(false) / 1e6, ["resident_mb"] = Environment.WorkingSet / 1e6,
         };
         if (double.IsFinite(e.MeanSimilarity)) values["positive_similarity"] = e.MeanSimilarity;
+        if (e.Dimension > 0) (values[EmbeddingSpread.StdMetric], values[EmbeddingSpread.DimensionMetric]) = (e.MeanSpread, e.Dimension);
         run.LogMetrics("pretrain/epoch", step, values);
         var summary = $"epoch {epoch + 1}/{length.TotalEpochs}  loss {e.MeanLoss:F4}  lr {schedule.At(step - 1):G3}  {imagesPerSecond:F0} img/s";
         run.Log(summary);
+        if (e.Dimension > 0 && EmbeddingSpread.LooksCollapsed(e.MeanSpread, e.Dimension)) run.Log(EmbeddingSpread.Warning(epoch + 1, e.MeanSpread, e.Dimension));
         reporter?.EpochEnded(summary);
     }
 
