@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ContrastiveCrop.Cli.Reporting;
 
 namespace ContrastiveCrop.Cli;
 
@@ -83,9 +84,14 @@ internal static class CommandLine
         var report = new Command("report", "Write (or rewrite) a run folder's self-contained report.html from its files.") { reportFolder };
         report.SetAction(p => Commands.Guard(() => Commands.Report(p.GetValue(reportFolder)!)));
 
+        var runsDir = new Argument<string>("DIR") { Description = "Folder holding run folders (default: runs).", DefaultValueFactory = _ => "runs" };
+        var runsListCommand = new Command("list", "Every run folder under DIR: status (finished, failed, interrupted, running), last epoch, start time, main metrics.") { runsDir };
+        runsListCommand.SetAction(p => Commands.Guard(() => RunsListing.Print(p.GetValue(runsDir)!)));
+        var runs = new Command("runs", "Work with run folders.") { runsListCommand };
+
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, report, recipe, plugins, doctor, data,
+            run, eval, report, runs, recipe, plugins, doctor, data,
         };
     }
 }

@@ -13,4 +13,14 @@ namespace ContrastiveCrop.Engine.Runs;
 public sealed record RunManifest(
     string Recipe, long Seed, string Device, string Host,
     IReadOnlyDictionary<string, string> Plugins, IReadOnlyDictionary<string, string> Packages,
-    DateTime StartUtc, DateTime? EndUtc, string Status);
+    DateTime StartUtc, DateTime? EndUtc, string Status)
+{
+    /// <summary>
+    /// The process that wrote the manifest, so <c>ccrop runs list</c> can tell a run still going from
+    /// one whose process died while the manifest still says running.
+    /// </summary>
+    public int ProcessId { get; init; } = Environment.ProcessId;
+
+    /// <summary>The machine of <see cref="ProcessId"/>: a process id means nothing on another machine.</summary>
+    public string MachineName { get; init; } = Environment.MachineName;
+}

@@ -109,6 +109,8 @@ public sealed class RunReportTests
         Assert.That(outcome.Out.TrimEnd().Split('\n')[^1].Trim(), Is.EqualTo($"Report: {report}"), "the run ends by saying where its report is");
 
         var folder = RunFolder.Read(run);
+        Assert.That(folder.ManifestText, Does.Contain($"\"process_id\": {Environment.ProcessId},"), "runs list needs the writer's process id");
+        Assert.That(RunStatus.Of(folder), Is.EqualTo(RunState.Finished));
         var epochs = folder.Stage("pretrain/epoch").ToList();
         Assert.That(epochs, Has.Count.EqualTo(2));
         Assert.That(epochs.Select(e => e.Values["embedding_dim"]), Is.All.EqualTo(128), "SimCLR's default projection is 128-d");
