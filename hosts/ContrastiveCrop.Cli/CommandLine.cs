@@ -89,9 +89,24 @@ internal static class CommandLine
         runsListCommand.SetAction(p => Commands.Guard(() => RunsListing.Print(p.GetValue(runsDir)!)));
         var runs = new Command("runs", "Work with run folders.") { runsListCommand };
 
+        var compareRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe." };
+        var varyOption = new Option<string>("--vary")
+        {
+            Description = "The recipe key and its values (YAML list), e.g. \"pretrain.sampler=[{_delete_: true, name: random-resized-crop}, {name: contrastive-crop}]\".",
+            Required = true,
+        };
+        var seedsOption = new Option<string>("--seeds") { Description = "Comma-separated seeds each value runs with.", DefaultValueFactory = _ => "0,1,2" };
+        var compareOut = new Option<string?>("--out") { Description = "Comparison folder (default: <output_dir>/compare-<recipe name>); finished runs in it are reused." };
+        var compare = new Command("compare", "Run a recipe for several values of one key and several seeds; table of mean ± sd and paired differences with 95% CIs (markdown, CSV, HTML).")
+        {
+            compareRecipe, varyOption, seedsOption, compareOut, setOption, pluginsOption,
+        };
+        compare.SetAction(p => Commands.Guard(() => Comparison.CompareCommand.Run(p.GetValue(compareRecipe)!, p.GetValue(varyOption)!, p.GetValue(seedsOption)!,
+            p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [], p.GetValue(compareOut))));
+
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, report, runs, recipe, plugins, doctor, data,
+            run, eval, compare, report, runs, recipe, plugins, doctor, data,
         };
     }
 }

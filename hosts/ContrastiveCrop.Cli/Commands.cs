@@ -93,11 +93,17 @@ internal static class Commands
     {
         using var reporter = ConsoleReporter.Create();
         var directory = body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter));
+        Conclude(directory);
+        return 0;
+    }
+
+    /// <summary>After a run: curve plots, the collapse warning if any, the results and report paths (the report last).</summary>
+    public static void Conclude(RunDirectory directory)
+    {
         foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
         foreach (var warning in RunReport.CollapseWarnings(RunFolder.Read(directory.Path)).TakeLast(1)) Console.WriteLine(warning);
         Console.WriteLine($"Done. Results: {directory.ResultsFile}");
         Console.WriteLine($"Report: {RunReport.Write(directory.Path)}");
-        return 0;
     }
 
     public static int Report(string runFolder)
@@ -106,7 +112,7 @@ internal static class Commands
         return 0;
     }
 
-    private static CancellationToken CancelOnCtrlC()
+    internal static CancellationToken CancelOnCtrlC()
     {
         var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -189,7 +195,7 @@ internal static class Commands
         }
     }
 
-    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders)
+    internal static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders)
     {
         if (!File.Exists(recipePath))
             throw new FileNotFoundException($"Recipe '{Path.GetFullPath(recipePath)}' does not exist.", recipePath);
