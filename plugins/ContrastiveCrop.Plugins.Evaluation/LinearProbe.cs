@@ -39,6 +39,11 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             }
             var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
             network.eval(); // the extractor restores the mode it found; the probe keeps the backbone in eval mode throughout
+            // Standardisation in augmented mode takes its statistics from the un-augmented training images.
+            using var normalization = FeatureNormalization.Create(options.FeatureNorm, context.Backbone.FeatureDim,
+                () => trainFeatures ?? FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device).Features,
+                device);
+            network.eval();
             var fc = nn.Linear(context.Backbone.FeatureDim, classes).to(device);
             using (no_grad())
             {
@@ -63,7 +68,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                     var features = augmented
                         ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run, epoch, device)
                         : trainFeatures!.index_select(0, index);
-                    var loss = nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
+                    var loss = nn.functional.cross_entropy(fc.call(normalization.Apply(features, training: true)), labelsOnDevice.index_select(0, index));
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
@@ -78,11 +83,11 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             var metrics = new Dictionary<string, double>();
             using (no_grad())
             {
-                var logits = fc.call(testFeatures.to(device)).cpu();
+                var logits = fc.call(normalization.Apply(testFeatures.to(device), training: false)).cpu();
                 metrics["top1"] = TopK(logits, testLabels, 1);
                 if (classes > 10) metrics["top5"] = TopK(logits, testLabels, 5);
             }
-            context.Run.Log($"linear probe ({options.Epochs} epochs, {options.Features} features): " +
+            context.Run.Log($"linear probe ({options.Epochs} epochs, {options.Features} features, feature_norm {options.FeatureNorm}): " +
                             string.Join(", ", metrics.Select(kv => $"{kv.Key} {kv.Value:F2}%")) + $" on {test.Name}");
             return new DownstreamResult(metrics);
         }
