@@ -34,14 +34,14 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 trainLabels = FeatureExtractor.Labels(train);
             else
             {
-                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
+                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
                 (trainFeatures, trainLabels) = (features.to(device), labels);
             }
-            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
+            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
             network.eval(); // the extractor restores the mode it found; the probe keeps the backbone in eval mode throughout
             // Standardisation in augmented mode takes its statistics from the un-augmented training images.
             using var normalization = FeatureNormalization.Create(options.FeatureNorm, context.Backbone.FeatureDim,
-                () => trainFeatures ?? FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device).Features,
+                () => trainFeatures ?? FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log).Features,
                 device);
             network.eval();
             var fc = nn.Linear(context.Backbone.FeatureDim, classes).to(device);
@@ -53,6 +53,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             var optimizer = optim.SGD(fc.parameters(), options.Lr, options.Momentum, weight_decay: options.WeightDecay);
             var labelsOnDevice = trainLabels.to(device);
             var order = Enumerable.Range(0, train.Count).ToArray();
+            var progress = new EtaProgress(context.Run.Log, "linear probe", options.Epochs, "epochs");
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
                 context.Run.Cancellation.ThrowIfCancellationRequested();
@@ -79,6 +80,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 {
                     ["epoch"] = epoch + 1, ["loss"] = lossSum / batches, ["lr"] = options.LearningRateAt(epoch),
                 });
+                progress.Report(epoch + 1);
             }
             var metrics = new Dictionary<string, double>();
             using (no_grad())
