@@ -52,7 +52,7 @@ internal sealed class ComparisonTable
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Varied `{_grid.Key}` over seeds {string.Join(", ", _grid.Seeds)}: mean ± sd over seeds (n), " +
-            $"and the paired per-seed difference to the first setting with its {PairedDifference.Confidence:P0} confidence interval (t, n − 1 dof).").AppendLine();
+            $"and the paired per-seed difference to the first setting with its {PairedDifference.Confidence * 100:F0}% confidence interval (t, n − 1 dof).").AppendLine();
         text.Append("| setting |");
         foreach (var m in _metrics) text.Append(CultureInfo.InvariantCulture, $" {m} | Δ {m} [95% CI] |");
         text.AppendLine().Append("|---|");
