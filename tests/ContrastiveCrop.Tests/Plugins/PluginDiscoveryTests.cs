@@ -138,7 +138,7 @@ public sealed class PluginDiscoveryTests
         var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
         var sampler = Factory(catalog).Create<ICropSampler>(PluginKind.CropSampler, Section("name: top-left-quarter\n"), "sampler");
 
-        Assert.That(ContractsVersion.Text, Is.EqualTo("1.1"));
+        Assert.That(ContractsVersion.Text, Is.EqualTo("1.2"));
         Assert.That(catalog.Problems, Is.Empty);
         Assert.That(sampler.Sample(new CropRequest(0, 2, 40, 20) { Scale = new CropScale(0.05, 0.14) }, new Random(1)), Is.EqualTo(new CropBox(0, 0, 20, 10)));
     }
