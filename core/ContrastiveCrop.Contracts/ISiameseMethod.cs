@@ -44,7 +44,15 @@ public sealed record ViewSpec(string Pipeline, int? Size = null)
 /// <summary>The result of <see cref="ISiameseMethod.ComputeLoss"/>.</summary>
 /// <param name="Loss">Scalar loss to minimise.</param>
 /// <param name="PositiveSimilarity">Mean cosine similarity of positive pairs (a scalar), if the method computes one.</param>
-public sealed record MethodStepOutput(Tensor Loss, Tensor? PositiveSimilarity = null);
+public sealed record MethodStepOutput(Tensor Loss, Tensor? PositiveSimilarity = null)
+{
+    /// <summary>
+    /// One view's embeddings (N, d), the encoder's output whose spread shows collapse (SimSiam section 4:
+    /// the std of z/‖z‖ per dimension, ≈ 1/√d when healthy, 0 when collapsed); null when the method
+    /// does not provide them. The host only reads them, without gradients. Added in contracts 2.0.
+    /// </summary>
+    public Tensor? Embeddings { get; init; }
+}
 
 /// <summary>Where training is: epochs and optimiser steps, 0-based, with totals.</summary>
 /// <param name="Epoch">Current epoch (0-based).</param>

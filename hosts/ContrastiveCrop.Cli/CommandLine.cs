@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ContrastiveCrop.Cli.Reporting;
 
 namespace ContrastiveCrop.Cli;
 
@@ -131,6 +132,30 @@ internal static class CommandLine
             p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(detectionSizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
+        var reportFolder = new Argument<string>("run folder") { Description = "A folder written by ccrop run." };
+        var report = new Command("report", "Write (or rewrite) a run folder's self-contained report.html from its files.") { reportFolder };
+        report.SetAction(p => Commands.Guard(p, () => Commands.Report(p.GetValue(reportFolder)!)));
+
+        var runsDir = new Argument<string>("DIR") { Description = "Folder holding run folders (default: runs).", DefaultValueFactory = _ => "runs" };
+        var runsListCommand = new Command("list", "Every run folder under DIR: status (finished, failed, interrupted, running), last epoch, start time, main metrics.") { runsDir };
+        runsListCommand.SetAction(p => Commands.Guard(p, () => RunsListing.Print(p.GetValue(runsDir)!)));
+        var runs = new Command("runs", "Work with run folders.") { runsListCommand };
+
+        var compareRecipe = new Argument<string>("recipe") { Description = "Path of the YAML recipe." };
+        var varyOption = new Option<string>("--vary")
+        {
+            Description = "The recipe key and its values (YAML list), e.g. \"pretrain.sampler=[{_delete_: true, name: random-resized-crop}, {name: contrastive-crop}]\".",
+            Required = true,
+        };
+        var seedsOption = new Option<string>("--seeds") { Description = "Comma-separated seeds each value runs with.", DefaultValueFactory = _ => "0,1,2" };
+        var compareOut = new Option<string?>("--out") { Description = "Comparison folder (default: <output_dir>/compare-<recipe name>); finished runs in it are reused." };
+        var compare = new Command("compare", "Run a recipe for several values of one key and several seeds; table of mean ± sd and paired differences with 95% CIs (markdown, CSV, HTML).")
+        {
+            compareRecipe, varyOption, seedsOption, compareOut, setOption, pluginsOption,
+        };
+        compare.SetAction(p => Commands.Guard(p, () => Comparison.CompareCommand.Run(p.GetValue(compareRecipe)!, p.GetValue(varyOption)!, p.GetValue(seedsOption)!,
+            p.GetValue(setOption) ?? [], p.GetValue(pluginsOption) ?? [], p.GetValue(compareOut))));
+
         var debug = new Option<bool>(DebugOption)
         {
             Description = "Print the stack trace of an error (also: environment variable CCROP_DEBUG=1).",
@@ -138,7 +163,7 @@ internal static class CommandLine
         };
         return new RootCommand("ContrastiveCrop.Platform: Siamese self-supervised pretraining with better crops.")
         {
-            run, eval, recipe, crops, plugins, doctor, data, ExportCommand.Build(), debug,
+            run, eval, compare, report, runs, recipe, crops, plugins, doctor, data, ExportCommand.Build(), debug,
         };
     }
 }

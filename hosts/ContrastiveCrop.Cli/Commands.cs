@@ -183,8 +183,7 @@ internal static class Commands
             using var reporter = ConsoleReporter.Create();
             var directory = NamingPlugins(plan, container, () => body(new RunPipeline(container.Resolve<PluginFactory>(), reporter.Log, reporter, group)));
             if (group.Rank != 0) return 0;
-            foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
-            Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+            Conclude(directory);
             return 0;
         }
         catch (Exception e) when (group.WorldSize > 1)
@@ -215,7 +214,22 @@ internal static class Commands
         }
     }
 
-    private static CancellationToken CancelOnCtrlC()
+    /// <summary>After a run: curve plots, the collapse warning if any, the results and report paths (the report last).</summary>
+    public static void Conclude(RunDirectory directory)
+    {
+        foreach (var plot in CurvePlots.Write(directory)) Console.WriteLine($"Plot: {plot}");
+        foreach (var warning in RunReport.CollapseWarnings(RunFolder.Read(directory.Path)).TakeLast(1)) Console.WriteLine(warning);
+        Console.WriteLine($"Done. Results: {directory.ResultsFile}");
+        Console.WriteLine($"Report: {RunReport.Write(directory.Path)}");
+    }
+
+    public static int Report(string runFolder)
+    {
+        Console.WriteLine($"Report: {RunReport.Write(runFolder)}");
+        return 0;
+    }
+
+    internal static CancellationToken CancelOnCtrlC()
     {
         var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -333,7 +347,7 @@ internal static class Commands
     /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
     /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
     /// </summary>
-    private static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders,
+    internal static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders,
                                               string? runFolder = null, bool skipMissingRecipeFolders = false)
     {
         if (Directory.Exists(recipePath))

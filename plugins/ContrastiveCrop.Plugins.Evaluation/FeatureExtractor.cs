@@ -10,10 +10,13 @@ public static class FeatureExtractor
     /// <summary>
     /// Returns (features (N, D) on the CPU, labels (N)) for every image of <paramref name="data"/>.
     /// Images are normalised with <paramref name="normalization"/>, the run's (the backbone was trained on
-    /// such inputs). The backbone's train/eval mode is restored afterwards.
+    /// such inputs). The backbone's train/eval mode is restored afterwards. With <paramref name="log"/>,
+    /// long extractions report progress with an ETA through it.
     /// </summary>
-    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageDataset data, int imageSize, int batchSize, Normalization normalization, Device device)
+    public static (Tensor Features, Tensor Labels) Extract(IBackbone backbone, IImageDataset data, int imageSize, int batchSize, Normalization normalization, Device device,
+                                                           Action<string>? log = null)
     {
+        var progress = log is null ? null : new EtaProgress(log, $"features of {data.Name}", data.Count, "images");
         var network = backbone.Network;
         bool wasTraining = network.training;
         network.eval();
@@ -36,6 +39,7 @@ public static class FeatureExtractor
                     using var scope = NewDisposeScope();
                     var input = ImageBatch.FromWholeImages(images, imageSize, normalization).to(device);
                     chunks.Add(network.forward(input).cpu().MoveToOuterDisposeScope());
+                    progress?.Report(start + count);
                 }
             }
             var features = cat(chunks, 0);

@@ -15,8 +15,8 @@ public sealed class KnnEvaluation(KnnOptions options) : IDownstreamTask
         if (train.Classes.Count == 0)
             throw new DatasetException($"knn needs labels, but {train.Name} has no classes.");
         var device = context.Run.Device;
-        var (bank, bankLabels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
-        var (queries, labels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
+        var (bank, bankLabels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
+        var (queries, labels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
         using (bank) using (bankLabels) using (queries) using (labels)
         using (var predicted = WeightedKnn.Predict(bank, bankLabels, queries, train.Classes.Count, options.K, options.Temperature))
         using (var correct = predicted.eq(labels).sum())

@@ -39,11 +39,16 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 trainLabels = FeatureExtractor.Labels(train);
             else
             {
-                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
+                var (features, labels) = FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
                 (trainFeatures, trainLabels) = (features.to(device), labels);
             }
-            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device);
+            var (testFeatures, testLabels) = FeatureExtractor.Extract(context.Backbone, test, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log);
             network.eval(); // the extractor restores the mode it found; the probe keeps the backbone in eval mode throughout
+            // Standardisation in augmented mode takes its statistics from the un-augmented training images.
+            using var normalization = FeatureNormalization.Create(options.FeatureNorm, context.Backbone.FeatureDim,
+                () => trainFeatures ?? FeatureExtractor.Extract(context.Backbone, train, options.ImageSize, options.BatchSize, context.Run.InputNormalization, device, context.Run.Log).Features,
+                device);
+            network.eval();
             var fc = nn.Linear(context.Backbone.FeatureDim, classes).to(device);
             using (no_grad())
             {
@@ -57,17 +62,17 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 var features = augmented
                     ? AugmentedFeatures.Extract(context.Backbone, train, batch, options, context.Run, epoch, device)
                     : trainFeatures!.index_select(0, index);
-                return nn.functional.cross_entropy(fc.call(features), labelsOnDevice.index_select(0, index));
+                return nn.functional.cross_entropy(fc.call(normalization.Apply(features, training: true)), labelsOnDevice.index_select(0, index));
             });
             trainer.Train();
             var metrics = new Dictionary<string, double>();
             using (no_grad())
             {
-                var logits = fc.call(testFeatures.to(device)).cpu();
+                var logits = fc.call(normalization.Apply(testFeatures.to(device), training: false)).cpu();
                 metrics["top1"] = TopK(logits, testLabels, 1);
                 if (classes > 10) metrics["top5"] = TopK(logits, testLabels, 5);
             }
-            context.Run.Log($"linear probe ({options.Epochs} epochs, {options.Features} features): " +
+            context.Run.Log($"linear probe ({options.Epochs} epochs, {options.Features} features, feature_norm {options.FeatureNorm}): " +
                             string.Join(", ", metrics.Select(kv => $"{kv.Key} {kv.Value:F2}%")) + $" on {test.Name}");
             return new DownstreamResult(metrics);
         }
@@ -96,12 +101,14 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
         private readonly nn.Module _fc;
         private readonly int[] _order;
         private readonly Func<int[], int, Tensor> _loss;
+        private readonly EtaProgress _progress;
 
         public ProbeTrainer(LinearProbeOptions options, DownstreamContext context, nn.Module fc, int images, Func<int[], int, Tensor> loss)
             : base(SettingsFor(options, context, images), context.Run)
         {
             (_options, _fc, _loss) = (options, fc, loss);
             _order = Enumerable.Range(0, images).ToArray();
+            _progress = new EtaProgress(context.Run.Log, "linear probe", options.Epochs, "epochs");
             var length = Settings.Length;
             Schedule = LearningRateSchedule.MultiStep(options.Lr, length.TotalSteps,
                 options.Milestones.Select(m => (long)m * length.BatchesPerEpoch), options.Gamma, warmupSteps: 0);
@@ -132,8 +139,11 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             return new StepOutput(_loss(batch, state.Epoch), batch.Length);
         }
 
-        protected override void EndEpoch(EpochSummary e) =>
+        protected override void EndEpoch(EpochSummary e)
+        {
             Run.LogMetrics($"{Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
+            _progress.Report(e.Epoch);
+        }
 
         public void Dispose() => Optimizer.Dispose();
     }

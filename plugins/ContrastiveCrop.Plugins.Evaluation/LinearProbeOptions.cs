@@ -34,6 +34,12 @@ public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
     public IReadOnlyList<double> CropScale { get; init; } = [0.08, 1.0];
     /// <summary>Side the images (or crops) are resized to.</summary>
     public int ImageSize { get; init; } = 32;
+    /// <summary>
+    /// Feature normalisation before the classifier: <c>none</c> (the paper's protocol), <c>batch-norm</c>
+    /// (BatchNorm without affine parameters, as MAE's linear probing) or <c>standardize</c> (training
+    /// mean and variance). See BENCHMARKS.md for how each depends on the learning rate.
+    /// </summary>
+    public string FeatureNorm { get; init; } = "none";
     /// <summary>Split the linear layer is trained on.</summary>
     public string TrainSplit { get; init; } = "train";
     /// <summary>Split that is classified.</summary>
@@ -53,6 +59,8 @@ public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
         if (Features is not ("precomputed" or "augmented")) yield return new OptionError("features", $"must be 'precomputed' or 'augmented'; got '{Features}'");
         if (CropScale.Count != 2 || !(CropScale[0] > 0) || CropScale[0] > CropScale[1] || CropScale[1] > 1)
             yield return new OptionError("crop_scale", "must be [min, max] with 0 < min ≤ max ≤ 1");
+        if (FeatureNorm is not (FeatureNormalization.None or FeatureNormalization.BatchNorm or FeatureNormalization.Standardize))
+            yield return new OptionError("feature_norm", $"must be 'none', 'batch-norm' or 'standardize'; got '{FeatureNorm}'");
         if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
         if (ImageSize > 2048) yield return new OptionError("image_size", $"must be at most 2048: evaluation images are resized to it as float tensors, and {ImageSize}² would exhaust memory (ImageNet recipes use 224)");
     }

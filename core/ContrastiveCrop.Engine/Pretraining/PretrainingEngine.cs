@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Sdk.Distributed;
@@ -88,6 +89,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         private readonly ISiameseMethod _method;
         private readonly RunContext _run;
         private IAsyncEnumerator<ViewBatch>? _batches;
+        private int _embeddingDimension;
 
         public Trainer(PretrainOptions options, RunContext run, ViewBatchLoader loader, ISiameseMethod method)
             : base(SettingsFor(options, run, loader), run)
@@ -138,10 +140,15 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             var batch = _batches.Current;
             var views = batch.Views.Select((v, i) => tensor(v, [batch.Indices.Length, 3, batch.Sizes[i], batch.Sizes[i]]).to(_run.Device)).ToList();
             var output = _method.ComputeLoss(views, ProgressOf(state));
-            return new StepOutput(output.Loss, batch.Indices.Length * World)
+            var observations = new Dictionary<string, Tensor>();
+            if (output.PositiveSimilarity is { } similarity) observations["positive_similarity"] = similarity;
+            if (output.Embeddings is { } embeddings)
             {
-                Observations = output.PositiveSimilarity is { } similarity ? new Dictionary<string, Tensor> { ["positive_similarity"] = similarity } : null,
-            };
+                // SimSiam's collapse measure, averaged over the epoch like the other observations.
+                observations[EmbeddingSpread.StdMetric] = tensor(EmbeddingSpread.Std(embeddings));
+                _embeddingDimension = (int)embeddings.shape[1];
+            }
+            return new StepOutput(output.Loss, batch.Indices.Length * World) { Observations = observations.Count > 0 ? observations : null };
         }
 
         protected override void AfterOptimizerStep(TrainingState state) => _method.AfterOptimizerStep(ProgressOf(state));
@@ -163,8 +170,11 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
                 ["managed_mb"] = GC.GetTotalMemory(false) / 1e6, ["resident_mb"] = Environment.WorkingSet / 1e6,
             };
             foreach (var (name, value) in e.Observations) values[name] = value;
+            if (e.Observations.ContainsKey(EmbeddingSpread.StdMetric)) values[EmbeddingSpread.DimensionMetric] = _embeddingDimension;
             _run.LogMetrics($"{Stage}/epoch", e.Step, values);
             _run.Log($"epoch {e.Epoch}/{base.Settings.Length.TotalEpochs}  loss {e.MeanLoss:F4}  lr {e.LearningRate:G3}  {imagesPerSecond:F0} img/s");
+            if (e.Observations.TryGetValue(EmbeddingSpread.StdMetric, out var spread) && EmbeddingSpread.LooksCollapsed(spread, _embeddingDimension))
+                _run.Log(EmbeddingSpread.Warning(e.Epoch, spread, _embeddingDimension));
         }
 
         private static TrainingProgress ProgressOf(TrainingState state) => new(state.Epoch, state.TotalEpochs, state.Step, state.TotalSteps);

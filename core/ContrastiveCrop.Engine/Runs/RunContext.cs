@@ -13,6 +13,7 @@ namespace ContrastiveCrop.Engine.Runs;
 public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
 {
     private readonly MetricsWriter _metrics;
+    private readonly TensorBoardEventFile? _events;
     private readonly StreamWriter _log;
     private readonly Action<string> _console;
     private readonly Lock _gate = new();
@@ -41,6 +42,7 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
         _console = console;
         // Other ranks write nothing: their metrics and log lines would repeat rank 0's.
         _metrics = new MetricsWriter(_group.Rank == 0 ? directory.MetricsFile : null);
+        _events = _group.Rank == 0 ? new TensorBoardEventFile(directory.TensorBoardDirectory) : null;
         _log = _group.Rank == 0
             ? new StreamWriter(new FileStream(directory.LogFile, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true }
             : StreamWriter.Null;
@@ -61,7 +63,11 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     public Normalization InputNormalization { get; }
 
     /// <inheritdoc />
-    public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values) => _metrics.Write(stage, step, values);
+    public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values)
+    {
+        _metrics.Write(stage, step, values);
+        _events?.AddScalars(stage, step, values, DateTimeOffset.UtcNow);
+    }
 
     /// <inheritdoc />
     public void Log(string message)
@@ -79,6 +85,7 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
+        _events?.Dispose();
         _log.Dispose();
     }
 }

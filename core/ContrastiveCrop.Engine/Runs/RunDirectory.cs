@@ -26,6 +26,12 @@ public sealed class RunDirectory
     /// <summary>Human-readable log of the run.</summary>
     public string LogFile => System.IO.Path.Combine(Path, "run.log");
 
+    /// <summary>TensorBoard event files, one per process that ran in this folder (<c>tensorboard --logdir</c> it or its parent).</summary>
+    public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
+
+    /// <summary>The self-contained HTML report.</summary>
+    public string ReportFile => System.IO.Path.Combine(Path, "report.html");
+
     /// <summary>Folder of checkpoints.</summary>
     public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
 

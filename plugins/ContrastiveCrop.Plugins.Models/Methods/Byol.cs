@@ -64,7 +64,7 @@ public sealed class Byol : SiameseMethodBase
         var z2 = Target(views[1]);
         var loss = NormalizedMseLoss.Compute(p1, z2) + NormalizedMseLoss.Compute(p2, z1);
         var similarity = (PositiveSimilarity(p1, z2) + PositiveSimilarity(p2, z1)) * 0.5;
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope()) { Embeddings = z1.MoveToOuterDisposeScope() };
     }
 
     private Tensor Predict(Tensor images) => predictor.call(projector.call(Backbone.Network.call(images)));

@@ -29,6 +29,6 @@ public sealed class Clsa : MoCo
         var divergence = DdmLoss.Compute(weak, strong, keys, Queue.Keys, options.Temperature);
         var loss = contrastive + divergence * options.Beta;
         EnqueueAfterStep(keys);
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(weak, keys).MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(weak, keys).MoveToOuterDisposeScope()) { Embeddings = weak.MoveToOuterDisposeScope() };
     }
 }

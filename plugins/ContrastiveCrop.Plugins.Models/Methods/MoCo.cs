@@ -85,7 +85,7 @@ public class MoCo : SiameseMethodBase
             newKeys = k2;
         }
         EnqueueAfterStep(newKeys);
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope()) { Embeddings = q1.MoveToOuterDisposeScope() };
     }
 
     /// <summary>Moves the key encoder towards the query encoder, then queues the keys of the last step.</summary>

@@ -41,7 +41,7 @@ public sealed class SimClr : SiameseMethodBase, IUsesProcessGroup
         var z1 = z.narrow(0, 0, n);
         var z2 = z.narrow(0, n, n);
         var loss = NtXentLoss.Compute(z1, z2, temperature, group) * lossScale;
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope()) { Embeddings = z1.MoveToOuterDisposeScope() };
     }
 
     /// <inheritdoc />

@@ -44,6 +44,6 @@ public sealed class SimSiam : SiameseMethodBase
         var p2 = predictor.call(z2);
         var loss = (NegativeCosineLoss.Compute(p1, z2) + NegativeCosineLoss.Compute(p2, z1)) * 0.5;
         var similarity = (PositiveSimilarity(p1, z2) + PositiveSimilarity(p2, z1)) * 0.5;
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope()) { Embeddings = z1.MoveToOuterDisposeScope() };
     }
 }

@@ -84,7 +84,7 @@ public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector
             loss = loss + MultiCropLoss.Compute(zs, z, own, options.Temperature) * options.SmallCropWeight
                         + MultiCropLoss.Compute(hs, h, weak, options.Temperature) * options.SmallCropGraphWeight;
         }
-        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope());
+        return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope()) { Embeddings = z1.MoveToOuterDisposeScope() };
     }
 
     /// <summary>Two large views, then the small ones with their own crop scale (from neighbours with KNN multi-crop).</summary>
