@@ -145,7 +145,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             if (output.Embeddings is { } embeddings)
             {
                 // SimSiam's collapse measure, averaged over the epoch like the other observations.
-                observations[EmbeddingSpread.StdMetric] = tensor(EmbeddingSpread.Std(embeddings));
+                observations[EmbeddingSpread.StdMetric] = tensor((float)EmbeddingSpread.Std(embeddings));
                 _embeddingDimension = (int)embeddings.shape[1];
             }
             return new StepOutput(output.Loss, batch.Indices.Length * World) { Observations = observations.Count > 0 ? observations : null };

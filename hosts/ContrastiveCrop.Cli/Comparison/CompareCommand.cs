@@ -63,7 +63,7 @@ internal static class CompareCommand
 
         var table = new ComparisonTable(grid, runs.ToDictionary(r => r.Key, r => MainMetrics.Of(RunFolder.Read(r.Value))));
         if (table.Metrics.Count == 0)
-            throw new ArgumentException($"{recipe}: the runs report no accuracy or AP (evaluate has no knn, linear-probe or detection stage), so there is nothing to compare.");
+            throw new UsageException($"{recipe}: the runs report no accuracy or AP (evaluate has no knn, linear-probe or detection stage), so there is nothing to compare.");
         Directory.CreateDirectory(root);
         var markdown = table.Markdown();
         RunDirectory.WriteAtomically(Path.Combine(root, Markdown), markdown);

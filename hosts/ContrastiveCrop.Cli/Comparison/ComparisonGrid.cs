@@ -26,10 +26,10 @@ internal sealed partial record ComparisonGrid(string Key, IReadOnlyList<Setting>
     {
         int equals = vary.IndexOf('=');
         if (equals <= 0)
-            throw new ArgumentException($"--vary '{vary}': expected KEY=[value1, value2, ...], e.g. --vary \"pretrain.lr=[0.03, 0.06]\".");
+            throw new UsageException($"--vary '{vary}': expected KEY=[value1, value2, ...], e.g. --vary \"pretrain.lr=[0.03, 0.06]\".");
         var key = vary[..equals].Trim();
         if (!KeyPath().IsMatch(key))
-            throw new ArgumentException($"--vary: '{key}' is not a recipe key path (snake_case names joined by dots, e.g. pretrain.sampler).");
+            throw new UsageException($"--vary: '{key}' is not a recipe key path (snake_case names joined by dots, e.g. pretrain.sampler).");
         var text = vary[(equals + 1)..];
         List<Setting> settings;
         try
@@ -38,13 +38,13 @@ internal sealed partial record ComparisonGrid(string Key, IReadOnlyList<Setting>
         }
         catch (YamlException e)
         {
-            throw new ArgumentException($"--vary {key}: the values are not valid YAML at column {e.Start.Column + equals + 1}: {e.Message}");
+            throw new UsageException($"--vary {key}: the values are not valid YAML at column {e.Start.Column + equals + 1}: {e.Message}");
         }
         if (settings.Count < 2)
-            throw new ArgumentException($"--vary {key}: give at least two values to compare; got {settings.Count}.");
+            throw new UsageException($"--vary {key}: give at least two values to compare; got {settings.Count}.");
         var duplicate = settings.GroupBy(s => s.Value).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new ArgumentException($"--vary {key}: the value '{duplicate.Key}' is listed twice.");
+            throw new UsageException($"--vary {key}: the value '{duplicate.Key}' is listed twice.");
         return new ComparisonGrid(key, settings, ParseSeeds(seeds));
     }
 
@@ -72,13 +72,13 @@ internal sealed partial record ComparisonGrid(string Key, IReadOnlyList<Setting>
                     depth = 0;
                     continue;
             }
-            if (!sequence) throw new ArgumentException(NotAList(text, key));
+            if (!sequence) throw new UsageException(NotAList(text, key));
             if (depth == 1) start = (int)current.Start.Index;
             if (current is SequenceStart or MappingStart) depth++;
             else if (current is SequenceEnd or MappingEnd) depth--;
             if (depth == 1) items.Add(text[start..End(text, current)].Trim());
         }
-        if (!sequence) throw new ArgumentException(NotAList(text, key));
+        if (!sequence) throw new UsageException(NotAList(text, key));
         return items;
     }
 
@@ -97,8 +97,8 @@ internal sealed partial record ComparisonGrid(string Key, IReadOnlyList<Setting>
         foreach (var part in seeds.Split(',', StringSplitOptions.TrimEntries))
         {
             if (!long.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seed) || seed < 0)
-                throw new ArgumentException($"--seeds '{seeds}': '{part}' is not a non-negative integer; write e.g. --seeds 0,1,2.");
-            if (list.Contains(seed)) throw new ArgumentException($"--seeds '{seeds}': seed {seed} is listed twice.");
+                throw new UsageException($"--seeds '{seeds}': '{part}' is not a non-negative integer; write e.g. --seeds 0,1,2.");
+            if (list.Contains(seed)) throw new UsageException($"--seeds '{seeds}': seed {seed} is listed twice.");
             list.Add(seed);
         }
         return list;

@@ -62,7 +62,7 @@ internal sealed class RunFolder
         if (!Directory.Exists(path))
             throw new DirectoryNotFoundException($"Run folder '{System.IO.Path.GetFullPath(path)}' does not exist.");
         if (!IsRunFolder(path))
-            throw new ArgumentException($"'{System.IO.Path.GetFullPath(path)}' is not a run folder: it has neither manifest.json nor recipe.yaml.");
+            throw new UsageException($"'{System.IO.Path.GetFullPath(path)}' is not a run folder: it has neither manifest.json nor recipe.yaml.");
         string File(string name) => System.IO.Path.Combine(path, name);
         var manifestText = ReadText(File("manifest.json"));
         string? status = null;
@@ -81,7 +81,7 @@ internal sealed class RunFolder
             }
             catch (JsonException e)
             {
-                throw new ArgumentException($"{File("manifest.json")}: not valid JSON ({e.Message}).");
+                throw new UsageException($"{File("manifest.json")}: not valid JSON ({e.Message}).");
             }
         }
         return new RunFolder(path)
@@ -152,7 +152,7 @@ internal sealed class RunFolder
             {
                 // A run killed mid-write leaves a partial last line; anything else is a damaged file.
                 if (reader.Peek() < 0) break;
-                throw new ArgumentException($"{file}:{number}: not a metrics record ({e.Message}).");
+                throw new UsageException($"{file}:{number}: not a metrics record ({e.Message}).");
             }
         }
         return records;

@@ -24,7 +24,7 @@ internal static class RunsListing
             {
                 run = RunFolder.Read(folder);
             }
-            catch (ArgumentException e)
+            catch (UsageException e)
             {
                 entries.Add(new Entry(Path.GetRelativePath(root, folder), RunState.Unknown, null, null, e.Message));
                 continue;
