@@ -63,7 +63,7 @@ internal static class RunStatus
             // Process start times come from /proc with jiffy resolution: allow a second of slack.
             return process.StartTime.ToUniversalTime() <= runStartUtc.AddSeconds(1);
         }
-        catch (UsageException)
+        catch (ArgumentException)
         {
             return false;  // no such process
         }
