@@ -12,6 +12,17 @@ internal static class TestFolders
     /// <summary>The content-aware sample plugin (reads the pixels of CropRequest), deployed beside the tests (not referenced).</summary>
     public static string EdgeSamplePlugin => Path.Combine(AppContext.BaseDirectory, "sample-plugins", "ContrastiveCrop.Samples.EdgeCentredSampler");
 
+    /// <summary>The repository's root (the folder of ContrastiveCrop.Platform.sln) above the test output folder.</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ContrastiveCrop.Platform.sln"))) folder = folder.Parent;
+            return folder?.FullName ?? throw new DirectoryNotFoundException("The repository root (ContrastiveCrop.Platform.sln) is not above the test folder.");
+        }
+    }
+
     /// <summary>A new empty folder under the system temp folder.</summary>
     public static string NewTemp(string prefix)
     {

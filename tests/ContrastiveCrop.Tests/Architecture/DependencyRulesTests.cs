@@ -18,13 +18,6 @@ public sealed class DependencyRulesTests
 {
     private static readonly string[] OwnHigherLayers = ["ContrastiveCrop.Engine", "ContrastiveCrop.Cli", "ccrop", "ccrop-bench", "ContrastiveCrop.Bench"];
 
-    private static string RepoRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ContrastiveCrop.Platform.sln"))) folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root (ContrastiveCrop.Platform.sln) is not above the test folder.");
-    }
-
     private static Assembly EngineAssembly => typeof(PluginDiscovery).Assembly;
 
     /// <summary>Every first-party plugin as discovery finds it: names, types and assemblies.</summary>
@@ -68,7 +61,7 @@ public sealed class DependencyRulesTests
     [Test]
     public void The_engine_source_has_no_check_for_a_plugin_interface_or_name()
     {
-        var sources = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "core", "ContrastiveCrop.Engine"), "*.cs", SearchOption.AllDirectories)
+        var sources = Directory.EnumerateFiles(Path.Combine(TestFolders.RepoRoot, "core", "ContrastiveCrop.Engine"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")).ToList();
         Assert.That(sources, Has.Count.GreaterThan(20));
         string[] forbidden = ["ILocalizingCropSampler", "INeighbourCropMethod", "random-resized-crop", "contrastive-crop", "ContrastiveCropSampler",
@@ -78,7 +71,7 @@ public sealed class DependencyRulesTests
             // Code only: documentation may mention first-party plugins as examples.
             var text = string.Join('\n', File.ReadAllLines(file).Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
             foreach (var word in forbidden)
-                Assert.That(text, Does.Not.Contain(word), $"{Path.GetRelativePath(RepoRoot(), file)} names '{word}'");
+                Assert.That(text, Does.Not.Contain(word), $"{Path.GetRelativePath(TestFolders.RepoRoot, file)} names '{word}'");
         }
     }
 

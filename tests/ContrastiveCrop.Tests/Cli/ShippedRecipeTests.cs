@@ -12,15 +12,7 @@ namespace ContrastiveCrop.Tests.Cli;
 [TestFixture]
 public sealed class ShippedRecipeTests
 {
-    internal static string Configs
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ContrastiveCrop.Platform.sln"))) dir = dir.Parent;
-            return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("repository root"), "configs");
-        }
-    }
+    internal static string Configs => Path.Combine(TestFolders.RepoRoot, "configs");
 
     private static IEnumerable<string> Recipes() =>
         Directory.EnumerateFiles(Configs, "*.yaml", SearchOption.AllDirectories)

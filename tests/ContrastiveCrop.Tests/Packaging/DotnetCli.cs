@@ -11,15 +11,7 @@ internal static class DotnetCli
     public sealed record Result(int ExitCode, string Output);
 
     /// <summary>The repository root (the folder holding the solution), found upwards from the test assembly.</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ContrastiveCrop.Platform.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new DirectoryNotFoundException("repository root above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => TestFolders.RepoRoot;
 
     /// <summary>The dotnet executable running this test host (DOTNET_HOST_PATH), else the one on PATH.</summary>
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

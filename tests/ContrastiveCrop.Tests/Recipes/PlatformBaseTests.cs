@@ -10,15 +10,7 @@ namespace ContrastiveCrop.Tests.Recipes;
 [TestFixture]
 public sealed class PlatformBaseTests
 {
-    private static string RepositoryBase
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ContrastiveCrop.Platform.sln"))) dir = dir.Parent;
-            return Path.Combine(dir!.FullName, "configs", "_base_");
-        }
-    }
+    private static string RepositoryBase => Path.Combine(TestFolders.RepoRoot, "configs", "_base_");
 
     private static IEnumerable<string> Parts() =>
         Directory.EnumerateFiles(RepositoryBase, "*.yaml", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(RepositoryBase, f)).Order();
