@@ -1,3 +1,4 @@
+using ContrastiveCrop.Sdk.Optimization;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
 using ContrastiveCrop.Detection.Formats;
@@ -144,17 +145,11 @@ public sealed record RcnnOptions : IValidatableOptions
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
     }
 
-    /// <summary>detectron2's WarmupMultiStepLR: linear warm-up from <see cref="WarmupFactor"/>, then ×γ at each step passed.</summary>
-    public double LearningRateAt(int iteration)
-    {
-        double factor = 1;
-        if (iteration < WarmupIters)
-        {
-            double alpha = (double)iteration / WarmupIters;
-            factor = WarmupFactor * (1 - alpha) + alpha;
-        }
-        return Lr * factor * Math.Pow(Gamma, Steps.Count(s => s <= iteration));
-    }
+    /// <summary>detectron2's WarmupMultiStepLR on the SDK's schedule: linear warm-up from <see cref="WarmupFactor"/>, then ×γ at each step passed.</summary>
+    public LearningRateSchedule Schedule => LearningRateSchedule.MultiStep(Lr, Iterations, Steps.Select(s => (long)s), Gamma, WarmupIters, WarmupFactor);
+
+    /// <summary>The learning rate of iteration <paramref name="iteration"/> (0-based), as training uses it.</summary>
+    public double LearningRateAt(int iteration) => Schedule.At(iteration);
 
     /// <summary>The model these options describe for <paramref name="numClasses"/> classes (masks for Mask R-CNN).</summary>
     internal RcnnArchitecture Architecture(int numClasses, bool masks) => new(Depth, WidthMultiplier, numClasses, masks)

@@ -110,8 +110,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             _order = Enumerable.Range(0, images).ToArray();
             _progress = new EtaProgress(context.Run.Log, "linear probe", options.Epochs, "epochs");
             var length = Settings.Length;
-            Schedule = LearningRateSchedule.MultiStep(options.Lr, length.TotalSteps,
-                options.Milestones.Select(m => (long)m * length.BatchesPerEpoch), options.Gamma, warmupSteps: 0);
+            Schedule = options.Schedule(length.BatchesPerEpoch);
             var named = fc.named_parameters().Select(p => (p.name, p.parameter)).ToList();
             Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named, new ParameterGrouping(options.WeightDecay)), options.Momentum);
         }

@@ -1,3 +1,4 @@
+using ContrastiveCrop.Sdk.Optimization;
 using ContrastiveCrop.Contracts;
 
 namespace ContrastiveCrop.Plugins.Evaluation;
@@ -72,6 +73,10 @@ public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
         new(TestSplit, 1, "test_split", "the probe's accuracy is measured on it"),
     ];
 
-    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): lr·γ^(milestones passed).</summary>
-    public double LearningRateAt(int epoch) => Lr * Math.Pow(Gamma, Milestones.Count(m => epoch >= m));
+    /// <summary>The SDK schedule the probe trains with: lr·γ^(milestone epochs passed), evaluated per step.</summary>
+    public LearningRateSchedule Schedule(int stepsPerEpoch) =>
+        LearningRateSchedule.MultiStep(Lr, (long)Epochs * stepsPerEpoch, Milestones.Select(m => (long)m * stepsPerEpoch), Gamma, warmupSteps: 0);
+
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based), as training uses it.</summary>
+    public double LearningRateAt(int epoch) => Schedule(stepsPerEpoch: 1).At(epoch);
 }

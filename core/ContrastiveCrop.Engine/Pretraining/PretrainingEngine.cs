@@ -59,7 +59,7 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             throw new StageSetupException($"pretrain.batch_size {options.BatchSize} is larger than the data set ({data.Count} images).");
         method.Module.to(run.Device);
         method.Module.train();
-        using var trainer = new Trainer(options, run, loader, method) { World = group.WorldSize };
+        using var trainer = new Trainer(options, run, loader, method, sampler) { World = group.WorldSize };
         if (group.WorldSize > 1)
         {
             foreach (var plugin in new object[] { method, sampler })
@@ -72,10 +72,6 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         foreach (var plugin in new object[] { method, sampler })
             if (plugin is IHookProvider provider) trainer.Register(provider.CreateHooks(context));
         trainer.Register(hooks ?? []);
-        var stateful = new Dictionary<string, IStatefulPlugin>();
-        if (sampler is IStatefulPlugin s) stateful["sampler"] = s;
-        if (method is IStatefulPlugin m) stateful["method"] = m;
-        trainer.Stateful = stateful;
         var result = trainer.Train(resumeFrom);
         return new Result(result.FinalLoss, result.Seconds, trainer.WaitSeconds / Math.Max(result.Seconds, 1e-9), trainer.Settings.CheckpointPath!,
                           result.Steps * (double)options.BatchSize / Math.Max(result.Seconds, 1e-9));
@@ -91,10 +87,14 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         private IAsyncEnumerator<ViewBatch>? _batches;
         private int _embeddingDimension;
 
-        public Trainer(PretrainOptions options, RunContext run, ViewBatchLoader loader, ISiameseMethod method)
+        public Trainer(PretrainOptions options, RunContext run, ViewBatchLoader loader, ISiameseMethod method, ICropSampler sampler)
             : base(SettingsFor(options, run, loader), run)
         {
             (_options, _run, _loader, _method) = (options, run, loader, method);
+            var stateful = new Dictionary<string, IStatefulPlugin>();
+            if (sampler is IStatefulPlugin s) stateful["sampler"] = s;
+            if (method is IStatefulPlugin m) stateful["method"] = m;
+            StatefulPlugins = stateful;
             var length = base.Settings.Length;
             Schedule = LearningRateSchedule.Cosine(options.Lr, length.TotalSteps, length.WarmupSteps(options.WarmupEpochs));
             var named = OptimizerFactory.Named(method.Module, method.TrainableParameters, method.GetType().Name);
@@ -115,11 +115,10 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
         protected override nn.Module Module => _method.Module;
         protected override SgdOptimizer Optimizer { get; }
         protected override LearningRateSchedule Schedule { get; }
-        public IReadOnlyDictionary<string, IStatefulPlugin> Stateful { get; set; } = new Dictionary<string, IStatefulPlugin>();
 
         /// <summary>Processes sharing each batch; throughput counts the global batch.</summary>
         public int World { get; init; } = 1;
-        protected override IReadOnlyDictionary<string, IStatefulPlugin> StatefulPlugins => Stateful;
+        protected override IReadOnlyDictionary<string, IStatefulPlugin> StatefulPlugins { get; }
 
         /// <summary>Seconds the loop waited for data over this invocation.</summary>
         public double WaitSeconds { get; private set; }

@@ -40,8 +40,7 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         var named = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named,
             new ParameterGrouping(options.WeightDecay, NoDecay: (_, p) => normParameters.Contains(p.Handle))), options.Momentum);
-        Schedule = LearningRateSchedule.MultiStep(options.Lr, options.Iterations, options.Steps.Select(s => (long)s), options.Gamma,
-                                                  options.WarmupIters, options.WarmupFactor);
+        Schedule = options.Schedule;
         if (timer is not null) Register([new StepTimer(timer)]);
     }
 
