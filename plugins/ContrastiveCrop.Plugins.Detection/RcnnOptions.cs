@@ -44,6 +44,10 @@ public sealed record RcnnOptions : IValidatableOptions
     public int GeneratedSize { get; init; } = 96;
     /// <summary>Generated set: object classes (the first shapes of disc, square, triangle, …).</summary>
     public int GeneratedClasses { get; init; } = 3;
+    /// <summary>Generated set: strength of the textured background, 0 (flat grey with noise) to 1 (full clutter).</summary>
+    public double GeneratedClutter { get; init; } = 1;
+    /// <summary>Generated set: saturation of the objects' tints, 0 (grey) to 1 (a random saturated colour).</summary>
+    public double GeneratedSaturation { get; init; } = 1;
     /// <summary>Generated set: seed (same seed, same bytes).</summary>
     public int GeneratedSeed { get; init; }
 
@@ -122,6 +126,8 @@ public sealed record RcnnOptions : IValidatableOptions
             if (GeneratedTestCount < 1) yield return new OptionError("generated_test_count", "must be at least 1.");
             if (GeneratedSize < 32) yield return new OptionError("generated_size", $"must be at least 32 pixels; got {GeneratedSize}.");
             if (GeneratedClasses is < 1 or > 10) yield return new OptionError("generated_classes", $"must be between 1 and 10; got {GeneratedClasses}.");
+            if (!(GeneratedClutter is >= 0 and <= 1)) yield return new OptionError("generated_clutter", $"must be between 0 and 1; got {GeneratedClutter}.");
+            if (!(GeneratedSaturation is >= 0 and <= 1)) yield return new OptionError("generated_saturation", $"must be between 0 and 1; got {GeneratedSaturation}.");
         }
         if (Format == "voc" && Devkit.Length == 0) yield return new OptionError("devkit", "set the VOCdevkit folder (holding VOC2007/).");
         if (Format == "voc" && TrainSets.Count == 0) yield return new OptionError("train_sets", "name at least one year/split.");
@@ -170,7 +176,7 @@ public sealed record RcnnOptions : IValidatableOptions
     {
         if (Format == "generated")
         {
-            var settings = new DetectionSetGenerator.Settings(GeneratedTrainCount, GeneratedTestCount, GeneratedSize, GeneratedSeed, GeneratedClasses);
+            var settings = new DetectionSetGenerator.Settings(GeneratedTrainCount, GeneratedTestCount, GeneratedSize, GeneratedSeed, GeneratedClasses, Clutter: GeneratedClutter, Saturation: GeneratedSaturation);
             var root = GeneratedDetectionSet.Ensure(runDirectory, settings);
             var year = DetectionSetGenerator.Year;
             var images = Path.Combine(root, "VOCdevkit", "VOC" + year, "JPEGImages");

@@ -16,6 +16,9 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
     /// <summary>The stage name: metrics are <c>linear-probe/step</c> and <c>linear-probe/epoch</c>.</summary>
     public const string Stage = "linear-probe";
 
+    /// <summary>The stage name in <paramref name="context"/>: a variant (the untrained baseline) gets its own curves, e.g. <c>linear-probe-random-init/epoch</c>.</summary>
+    public static string StageOf(DownstreamContext context) => context.Variant is { } variant ? $"{Stage}-{variant}" : Stage;
+
     /// <inheritdoc />
     public DownstreamResult Run(DownstreamContext context)
     {
@@ -118,7 +121,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
         private static TrainerSettings SettingsFor(LinearProbeOptions options, DownstreamContext context, int images)
         {
             int stepsPerEpoch = (images + options.BatchSize - 1) / options.BatchSize;
-            return new TrainerSettings(Stage, new TrainingLength((long)options.Epochs * stepsPerEpoch, options.Epochs, stepsPerEpoch), context.Run.Seed)
+            return new TrainerSettings(StageOf(context), new TrainingLength((long)options.Epochs * stepsPerEpoch, options.Epochs, stepsPerEpoch), context.Run.Seed)
             {
                 DivergenceAdvice = "Lower the linear probe's lr.",
             };
@@ -140,7 +143,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
 
         protected override void EndEpoch(EpochSummary e)
         {
-            Run.LogMetrics($"{Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
+            Run.LogMetrics($"{Settings.Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
             _progress.Report(e.Epoch);
         }
 

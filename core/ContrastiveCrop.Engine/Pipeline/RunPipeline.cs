@@ -130,8 +130,30 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             run.LogMetrics(labels[i], 0, result.Metrics);
             results.Add((labels[i], result.Metrics));
         }
+        if (plan.Recipe.RandomInitBaseline && plan.Backbone is { } architecture)
+        {
+            // Seeded as at the start of the run, so the baseline is the network pretraining started from
+            // whenever the backbone's initialisation is the first draw, and the same untrained network on every resume.
+            torch.manual_seed(run.Seed);
+            var untrained = Create<IBackbone>(architecture, run);
+            for (int i = 0; i < plan.Evaluate.Count; i++)
+            {
+                var stage = plan.Evaluate[i];
+                var label = BaselineLabel(labels[i]);
+                run.Log($"Running {stage.KeyPath} on the untrained backbone (random_init_baseline): {label}.");
+                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(untrained, run, dataSource, null, RandomInitVariant));
+                run.LogMetrics(label, 0, result.Metrics);
+                results.Add((label, result.Metrics));
+            }
+        }
         return results;
     }
+
+    /// <summary>The <see cref="DownstreamContext.Variant"/> of the stages run on the untrained backbone.</summary>
+    public const string RandomInitVariant = "random-init";
+
+    /// <summary>The results-table label of a stage run on the untrained backbone.</summary>
+    public static string BaselineLabel(string label) => $"{label} [random init]";
 
     /// <summary>A run resumes on as many processes as it started with: per-rank BatchNorm and the batch split depend on it.</summary>
     private void RequireSameRanks(RunDirectory directory)
@@ -156,7 +178,29 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         foreach (var (stage, metrics) in results)
         foreach (var (name, value) in metrics)
             text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {name} | {value:G6} |");
+        if (plan.Recipe.RandomInitBaseline) text.AppendLine().Append(BaselineTable(results));
         RunDirectory.WriteAtomically(directory.ResultsFile, text.ToString());
+    }
+
+    /// <summary>
+    /// Every stage's metrics on the pretrained backbone beside the same metrics on the untrained one, with the
+    /// difference: the comparison <c>random_init_baseline</c> exists for. Six cells a row, so readers of the
+    /// three-cell table above (report, compare) skip it.
+    /// </summary>
+    public static string BaselineTable(IReadOnlyList<(string Stage, IReadOnlyDictionary<string, double> Metrics)> results)
+    {
+        var byLabel = results.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => g.Last().Metrics);
+        var text = new StringBuilder();
+        text.AppendLine("## Pretrained vs random init").AppendLine();
+        text.AppendLine("| stage | metric | pretrained | random init | difference |").AppendLine("|---|---|---|---|---|");
+        foreach (var (stage, metrics) in results)
+        {
+            if (!byLabel.TryGetValue(BaselineLabel(stage), out var baseline)) continue;
+            foreach (var (name, value) in metrics)
+                if (baseline.TryGetValue(name, out var other))
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {name} | {value:G6} | {other:G6} | {value - other:+0.###;-0.###;0} |");
+        }
+        return text.ToString();
     }
 
     private static IReadOnlyDictionary<string, string> PluginVersions(RunPlan plan)
