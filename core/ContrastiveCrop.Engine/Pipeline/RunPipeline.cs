@@ -117,6 +117,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
                 ["final_loss"] = result.FinalLoss, ["minutes"] = result.Seconds / 60, ["data_wait_fraction"] = result.DataWaitFraction,
                 ["images_per_second"] = result.ImagesPerSecond,
             }));
+            results.AddRange(result.HookResults);
         }
         var labels = StageLabels.For(plan.Evaluate.Select((stage, i) => (stage.Descriptor.Name, (RecipeMapping)plan.Recipe.Evaluate[i])).ToList());
         for (int i = 0; i < plan.Evaluate.Count; i++)
