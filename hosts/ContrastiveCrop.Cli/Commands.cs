@@ -311,9 +311,9 @@ internal static class Commands
         return native.TorchLoaded ? 0 : 1;
     }
 
-    public static int GenerateDetection(string output, string? fashionMnist, int count, int size, int seed, int classes)
+    public static int GenerateDetection(string output, string? fashionMnist, int count, int size, int seed, int classes, double clutter = 1, double saturation = 1)
     {
-        var settings = new DetectionSetGenerator.Settings(count, Math.Max(1, count / 5), size, seed, classes, fashionMnist);
+        var settings = new DetectionSetGenerator.Settings(count, Math.Max(1, count / 5), size, seed, classes, fashionMnist, clutter, saturation);
         var names = DetectionSetGenerator.Generate(output, settings, Console.WriteLine);
         Console.WriteLine($"Done: {Path.GetFullPath(output)}: VOCdevkit/VOC{DetectionSetGenerator.Year} (trainval, test) and annotations/instances_{{trainval,test}}.json; classes {string.Join(", ", names)}.");
         return 0;
