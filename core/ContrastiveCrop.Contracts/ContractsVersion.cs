@@ -14,8 +14,8 @@ public static class ContractsVersion
     /// </summary>
     public const int Major = 2;
 
-    /// <summary>Additive-change counter within a major version.</summary>
-    public const int Minor = 0;
+    /// <summary>Additive-change counter within a major version. 2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work).</summary>
+    public const int Minor = 1;
 
     /// <summary>The version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -61,7 +61,7 @@ internal static class Commands
     {
         TrainingDivergedException => (Diverged, e.Message),
         OperationCanceledException => (130, "interrupted; checkpoints written so far are kept."),
-        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException or StageSetupException or DistributedSetupException
+        RecipeException or PluginException or DatasetException or CheckpointException or DeviceException or UsageException or InteropException or StageSetupException or DistributedSetupException
             or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
         // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
         IOException or UnauthorizedAccessException => (UserError, e.Message),
@@ -374,7 +374,7 @@ internal static class Commands
         {
             var factory = container.Resolve<PluginFactory>();
             var plan = RunPlan.Create(recipePath, resolved, factory);
-            foreach (var warning in RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder))
+            foreach (var warning in RunPreflight.Check(plan, factory, DeviceSelector.CudaDeviceCount, runFolder))
                 Console.Error.WriteLine($"warning: {warning}");
             return (plan, container);
         }
