@@ -257,7 +257,7 @@ internal static class Commands
             var rows = NamingPlugins(plan, container, () => CropPreview.Sample(plan, container.Resolve<PluginFactory>(), run, count, epoch));
             var (_, method, sampler) = plan.Pretrain!.Value;
             output = Path.GetFullPath(output ?? $"{plan.Recipe.Name}-crops-epoch-{epoch}.png");
-            var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ViewColourName(v)}"));
+            var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ContrastiveCrop.Imaging.Sheets.SheetDrawing.ViewColourName(v)}"));
             CropPreviewSheet.Write(output, rows,
                 $"{sampler.Descriptor.Name} crops for {method.Descriptor.Name}'s views, epoch {epoch}, seed {plan.Recipe.Seed} (as the loader samples them)",
                 $"each row: image #index with {colours}, then each view's crop");
@@ -265,11 +265,6 @@ internal static class Commands
             return 0;
         }
     }
-
-    private static string ViewColourName(int view) => (view % CropPreviewSheet.ViewColours.Length) switch
-    {
-        0 => "yellow", 1 => "blue", 2 => "magenta", _ => "green",
-    };
 
     public static int ListPlugins(string[] pluginFolders)
     {
