@@ -135,8 +135,13 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
         protected override SgdOptimizer Optimizer { get; }
         protected override LearningRateSchedule Schedule { get; }
 
-        protected override void BeginEpoch(int epoch) =>
+        protected override void BeginEpoch(int epoch)
+        {
+            // The epoch's order is a function of (seed, epoch) alone, not of the epochs before it (shuffling the previous
+            // order in place would make it one), so a probe resumed at any epoch draws the same batches.
+            for (int i = 0; i < _order.Length; i++) _order[i] = i;
             new Random(ContrastiveCrop.Imaging.DeterministicSeed.Combine(Run.Seed, epoch, -3)).Shuffle(_order);
+        }
 
         protected override StepOutput ComputeStep(TrainingState state)
         {

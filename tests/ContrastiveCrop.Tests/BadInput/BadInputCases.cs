@@ -125,12 +125,8 @@ internal static class BadInputCases
         yield return Detection("Detection_class_the_annotations_use_is_not_listed", set => Voc(set).Replace("classes: [disc, square]", "classes: [disc]"),
             ["evaluate[0].classes", "'square' in", "not in classes (disc)"]);
         yield return Detection("Detection_annotation_not_well_formed", set => Voc(set),
-            ["evaluate[0].train_sets[0]", Path("detection/VOCdevkit/VOC2007/Annotations/"), "not well-formed XML"],
-            damage: set =>
-            {
-                var xml = Directory.GetFiles(System.IO.Path.Combine(set, "VOCdevkit", "VOC2007", "Annotations")).Order().First();
-                File.WriteAllText(xml, "<annotation><object>");
-            });
+            ["evaluate[0].test_set", Path("detection/VOCdevkit/VOC2007/Annotations/test_00000.xml"), "not well-formed XML", "(image 'test_00000' of 2007/test)"],
+            damage: set => File.WriteAllText(System.IO.Path.Combine(set, "VOCdevkit", "VOC2007", "Annotations", "test_00000.xml"), "<annotation><object>"));
         yield return Detection("Detection_coco_instances_file_missing", set =>
                 $"- {{name: mask-rcnn-c4, format: coco, train_json: {set}/annotations/gone.json, train_images: {set}/VOCdevkit/VOC2007/JPEGImages, " +
                 $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages}}",
