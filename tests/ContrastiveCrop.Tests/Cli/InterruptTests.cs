@@ -42,7 +42,7 @@ public sealed class InterruptTests
     [Test]
     public void A_run_interrupted_and_resumed_logs_each_step_once_with_the_losses_of_an_uninterrupted_run()
     {
-        const int epochs = 60;
+        const int epochs = 30;
         var reference = new TinyRecipe();
         var full = Child(reference, "run", reference.Write(Recipe(epochs)));
         Assert.That(full.ExitCode, Is.EqualTo(0), full.Error);
