@@ -43,7 +43,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         }
         // One folder per job: the other ranks' clocks and the folder's uniqueness suffix may differ from rank 0's.
         var directory = _group.WorldSize == 1 ? created! : RunDirectory.Open(ProcessGroupText.Broadcast(_group, created?.Path));
-        return Run(plan, directory, null, start, cancellation);
+        return Run(plan, directory, null, resuming: false, start, cancellation);
     }
 
     /// <summary>
@@ -54,10 +54,10 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     {
         RequireSameRanks(directory);
         var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
-        return Run(plan, directory, File.Exists(last) ? last : null, DateTime.UtcNow, cancellation);
+        return Run(plan, directory, File.Exists(last) ? last : null, resuming: true, DateTime.UtcNow, cancellation);
     }
 
-    private RunDirectory Run(RunPlan plan, RunDirectory directory, string? resumeFrom, DateTime start, CancellationToken cancellation)
+    private RunDirectory Run(RunPlan plan, RunDirectory directory, string? resumeFrom, bool resuming, DateTime start, CancellationToken cancellation)
     {
         var recipe = plan.Recipe;
         var device = DeviceSelector.Select(recipe.Device, "device");
@@ -70,7 +70,8 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         if (writes) directory.WriteManifest(manifest);
         if (writes) console($"Run folder: {directory.Path}" + (_group.WorldSize > 1 ? $" ({_group.WorldSize} processes, {_group.Backend})" : ""));
 
-        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter, _group);
+        // A resumed run logs again what its predecessor logged after the checkpoint: those records are replaced, not repeated.
+        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter, _group, resume: resuming);
         try
         {
             var results = Stages(plan, run, resumeFrom);
@@ -78,12 +79,32 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             if (writes) directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "finished" });
             return directory;
         }
+        catch (Exception e) when (cancellation.IsCancellationRequested)
+        {
+            // Whatever the stop surfaced as (the loop's OperationCanceledException, a loader thread's), the user asked
+            // for it: the run is interrupted, not failed, and resumable from its last checkpoint.
+            if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "interrupted" });
+            var message = InterruptedMessage(plan, directory);
+            run.Log($"INTERRUPTED: {message}");
+            throw new RunInterruptedException(message, e, cancellation);
+        }
         catch (Exception e)
         {
             if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
             run.Log($"FAILED: {e.Message}");
             throw;
         }
+    }
+
+    /// <summary>What an interrupted run kept and the command that continues it.</summary>
+    private static string InterruptedMessage(RunPlan plan, RunDirectory directory)
+    {
+        var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        if (File.Exists(last))
+            return $"interrupted; the last checkpoint '{last}' is kept. Continue with: ccrop run --resume '{directory.Path}'";
+        if (plan.Pretrain is not null && plan.Recipe.FromCheckpoint is null)
+            return $"interrupted before the first pretraining checkpoint, so there is nothing to resume: start again with ccrop run '{plan.RecipePath}'";
+        return $"interrupted. Continue with: ccrop run --resume '{directory.Path}'";
     }
 
     private List<(string Stage, IReadOnlyDictionary<string, double> Metrics)> Stages(RunPlan plan, RunContext run, string? resumeFrom)
