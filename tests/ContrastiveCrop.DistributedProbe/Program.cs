@@ -10,6 +10,8 @@ using static TorchSharp.torch;
 //   collectives                     all-reduce, all-gather (with gradient), broadcast on small known tensors
 //   step <images per rank> <steps> <global|local>  SimCLR on a BatchNorm-free model, negatives from all ranks or (the
 //                                   wrong way, for contrast) from this rank only; the parameters after the steps
+//   shuffle <images per rank>       MoCo's shuffled key encoding with a batch-dependent encoder (x − batch mean): keys and π
+//   moco <images per rank> <steps>  MoCo v2 on a BatchNorm-free model: parameters and the queue after the steps
 //   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
 //   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
 string scenario = args[0], output = args[1];
@@ -24,6 +26,8 @@ try
     {
         case "collectives": Collectives(group, lines); break;
         case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global", lines); break;
+        case "shuffle": Shuffle(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
+        case "moco": MoCoSteps(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), lines); break;
         case "hang": Hang(group, exit: false); break;
         case "exit": Hang(group, exit: true); break;
         default: throw new ArgumentException($"unknown scenario {scenario}");
@@ -102,6 +106,52 @@ static void Step(IProcessGroup group, int perRank, int steps, bool globalNegativ
         lines.Add($"param {name} {Values(parameter.detach())}");
 }
 
+static void Shuffle(IProcessGroup group, int perRank, List<string> lines)
+{
+    // Rank 0 and rank 1 seed differently: the broadcast must make rank 0's permutation the one every rank uses.
+    manual_seed(101 + group.Rank);
+    // Global image g is the row [g² / 10, g]; this rank holds images rN … rN + N − 1.
+    var global = arange(perRank * group.WorldSize, dtype: ScalarType.Float32);
+    var images = stack([global * global / 10, global], 1).narrow(0, group.Rank * perRank, perRank);
+    // An "encoder" whose output depends on the batch it is given, as BatchNorm's does: x minus the batch mean.
+    var (keys, permutation) = ShuffledKeyEncoding.EncodeWithPermutation(group, images, batch => batch - batch.mean([0L], keepdim: true));
+    lines.Add($"permutation {Values(permutation)}");
+    lines.Add($"keys {Values(group.AllGather(keys))}");
+}
+
+static void MoCoSteps(IProcessGroup group, int perRank, int steps, List<string> lines)
+{
+    manual_seed(17 + group.Rank);
+    var method = new MoCo(new MoCoOptions(ProjectionDim: 4, HiddenDim: 8, QueueSize: 12, Momentum: 0.9, Temperature: 0.2), new TinyBackbone());
+    method.UseProcessGroup(group);
+    var averaging = new GradientAveragingHook(group, method.Module);
+    GradientAveragingHook.BroadcastFromRankZero(group, method.Module);
+    var initialQueue = method.Queue.Keys.clone();
+    var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
+    using var optimizer = optim.SGD(method.TrainableParameters, 0.5, momentum: 0.9);
+    int global = perRank * group.WorldSize;
+    var generator = new Generator().manual_seed(7);
+    var view1 = randn([steps, global, 3, 4, 4], generator: generator);
+    var view2 = view1 + 0.3 * randn([steps, global, 3, 4, 4], generator: generator);
+    for (int step = 0; step < steps; step++)
+    {
+        var v1 = view1[step].narrow(0, group.Rank * perRank, perRank);
+        var v2 = view2[step].narrow(0, group.Rank * perRank, perRank);
+        optimizer.zero_grad();
+        var output = method.ComputeLoss([v1, v2], new TrainingProgress(0, 1, step, steps));
+        output.Loss.backward();
+        averaging.Average();
+        optimizer.step();
+        method.AfterOptimizerStep(new TrainingProgress(0, 1, step, steps));
+    }
+    lines.Add($"moved {method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>()).ToString("R", CultureInfo.InvariantCulture)}");
+    lines.Add($"initial_queue {Values(initialQueue)}");
+    lines.Add($"queue {Values(method.Queue.Keys)}");
+    lines.Add($"pointer {method.Queue.Pointer}");
+    foreach (var (name, parameter) in method.Module.named_parameters())
+        lines.Add($"param {name} {Values(parameter.detach())}");
+}
+
 static void Hang(IProcessGroup group, bool exit)
 {
     var t = ones(3);
@@ -135,7 +185,13 @@ internal sealed class TinyBackbone : IBackbone
     public int FeatureDim => 6;
     public Tensor FeatureMap(Tensor images) => _stem.call(images);
     public Tensor Pool(Tensor featureMap) => featureMap.mean([2L, 3L]);
-    public IBackbone Copy() => throw new NotSupportedException("The probe's backbone is not used with momentum methods.");
+    public IBackbone Copy()
+    {
+        var copy = new TinyBackbone();
+        using var noGrad = no_grad();
+        foreach (var (target, source) in copy._stem.parameters().Zip(_stem.parameters())) target.copy_(source);
+        return copy;
+    }
 
     private sealed class Net : nn.Module<Tensor, Tensor>
     {
