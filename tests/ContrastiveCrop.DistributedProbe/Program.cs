@@ -1,7 +1,13 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Distributed;
+using ContrastiveCrop.Engine.Runs;
+using ContrastiveCrop.Plugins.Backbones;
+using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
+using ContrastiveCrop.Plugins.Samplers;
+using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Training;
 using ContrastiveCrop.Sdk.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,6 +18,9 @@ using static TorchSharp.torch;
 //                                   wrong way, for contrast) from this rank only; the parameters after the steps
 //   shuffle <images per rank>       MoCo's shuffled key encoding with a batch-dependent encoder (x − batch mean): keys and π
 //   moco <images per rank> <steps>  MoCo v2 on a BatchNorm-free model: parameters and the queue after the steps
+//   boxes                           ContrastiveCrop's box update (ResNet with BatchNorm, 23 images, batches of 5): the boxes
+//   neighbours                      WCL's neighbour table (same model and images, K = 3, search blocks of 4 rows): the table
+//   wcl <images per rank>           WCL's loss (with 2 small crops) on fixed embeddings: loss and averaged embedding gradients
 //   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
 //   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
 string scenario = args[0], output = args[1];
@@ -28,6 +37,9 @@ try
         case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global", lines); break;
         case "shuffle": Shuffle(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
         case "moco": MoCoSteps(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), lines); break;
+        case "boxes": Boxes(group, output, lines); break;
+        case "neighbours": Neighbours(group, output, lines); break;
+        case "wcl": WclLoss(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
         case "hang": Hang(group, exit: false); break;
         case "exit": Hang(group, exit: true); break;
         default: throw new ArgumentException($"unknown scenario {scenario}");
@@ -150,6 +162,71 @@ static void MoCoSteps(IProcessGroup group, int perRank, int steps, List<string> 
     lines.Add($"pointer {method.Queue.Pointer}");
     foreach (var (name, parameter) in method.Module.named_parameters())
         lines.Add($"param {name} {Values(parameter.detach())}");
+}
+
+// A ResNet with BatchNorm whose parameters are rank 0's on every rank (as after the trainer's broadcast) but whose
+// running statistics differ between ranks (each rank took a train-mode step on its own images), and 23 images.
+static (RunContext Run, IImageDataset Data, ResNet Backbone) EvalSetup(IProcessGroup group, string output)
+{
+    manual_seed(3 + group.Rank);
+    var directory = RunDirectory.Create(Path.Combine(output, $"run{group.Rank}"), "probe", DateTime.UtcNow);
+    var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None, group: group);
+    var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = 23, TestCount = 1, ImageSize = 16 }).Open("train");
+    var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: 0.125, SmallDataStem: true));
+    GradientAveragingHook.BroadcastFromRankZero(group, backbone.Network);
+    backbone.Network.train();
+    using (no_grad()) backbone.Network.call(randn(8, 3, 16, 16) * (1 + group.Rank));
+    var statistics = backbone.Network.buffers().Where(b => b.is_floating_point()).Select(b => b.sum().item<float>()).Sum();
+    File.AppendAllLines(Path.Combine(output, $"statistics{group.Rank}.txt"), [statistics.ToString("R", CultureInfo.InvariantCulture)]);
+    return (run, data, backbone);
+}
+
+static void Boxes(IProcessGroup group, string output, List<string> lines)
+{
+    var (run, data, backbone) = EvalSetup(group, output);
+    var sampler = new ContrastiveCropSampler(new ContrastiveCropOptions { Threshold = 0.3 });
+    sampler.Initialize(data.Count);
+    new BoxUpdateHook(sampler, backbone, data, new EvalFeaturePass(5, 16)).UpdateBoxes(run);
+    lines.Add($"localized {sampler.Localized}");
+    lines.Add($"boxes {Values(sampler.GetState()["boxes"])}");
+    run.Dispose();
+}
+
+static void Neighbours(IProcessGroup group, string output, List<string> lines)
+{
+    var (run, data, backbone) = EvalSetup(group, output);
+    var table = new NeighbourTable(data.Count, 3);
+    var hook = new NeighbourTableHook(table, 1, backbone, data, new EvalFeaturePass(5, 16)) { SearchBlockRows = 4 };
+    hook.AfterEpoch(new TrainingState("pretrain", 1, 3, 10, 30, run));
+    lines.Add($"table {Values(table.GetState()["indices"])}");
+    run.Dispose();
+}
+
+static void WclLoss(IProcessGroup group, int perRank, List<string> lines)
+{
+    // Fixed embeddings of the global batch: 2 large views, 2 small views, head 1 (z) and head 2 (h), D = 5.
+    int global = perRank * group.WorldSize, d = 5, small = 2;
+    var generator = new Generator().manual_seed(11);
+    // Clustered, so the 1-NN graph has components of several images (weak positives beyond the image itself).
+    var centres = randn([3, d], generator: generator);
+    Tensor Embeddings(int views) => (centres[arange(views * global) % 3] + 0.4 * randn([views * global, d], generator: generator)).requires_grad_(true);
+    var (largeZ, largeH, smallZ, smallH) = (Embeddings(2), Embeddings(2), Embeddings(small), Embeddings(small));
+    // This rank's rows: image rN + i of every view.
+    Tensor Own(Tensor all, int views) =>
+        nn.functional.normalize(cat(Enumerable.Range(0, views).Select(v => all.narrow(0, v * global + group.Rank * perRank, perRank)).ToList(), 0), dim: 1);
+    var options = new WclOptions(Temperature: 0.2, GraphWeight: 0.7) { SmallCrops = small, SmallCropWeight = 0.5, SmallCropGraphWeight = 0.3 };
+    var loss = WclObjective.Compute(Own(largeZ, 2), Own(largeH, 2), Own(smallZ, small), Own(smallH, small), perRank, options, group);
+    loss.backward();
+    var mean = loss.detach().clone();
+    group.AllReduce(mean, ReduceOp.Sum);
+    lines.Add($"loss {(mean / group.WorldSize).item<float>().ToString("R", CultureInfo.InvariantCulture)}");
+    foreach (var (name, leaf) in new[] { ("z", largeZ), ("h", largeH), ("small_z", smallZ), ("small_h", smallH) })
+    {
+        // What the gradient hook does to parameter gradients: the mean over ranks.
+        var gradient = leaf.grad!.clone();
+        group.AllReduce(gradient, ReduceOp.Sum);
+        lines.Add($"grad_{name} {Values(gradient / group.WorldSize)}");
+    }
 }
 
 static void Hang(IProcessGroup group, bool exit)
