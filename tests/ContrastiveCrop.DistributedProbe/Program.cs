@@ -7,6 +7,7 @@ using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
 using ContrastiveCrop.Plugins.Samplers;
 using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Optimization;
 using ContrastiveCrop.Sdk.Training;
 using ContrastiveCrop.Sdk.Distributed;
 using TorchSharp;
@@ -21,6 +22,8 @@ using static TorchSharp.torch;
 //   boxes                           ContrastiveCrop's box update (ResNet with BatchNorm, 23 images, batches of 5): the boxes
 //   neighbours                      WCL's neighbour table (same model and images, K = 3, search blocks of 4 rows): the table
 //   wcl <images per rank>           WCL's loss (with 2 small crops) on fixed embeddings: loss and averaged embedding gradients
+//   trainer <nan step>              the SDK loop with rank-dependent losses (rank r: r + 1, part 2(r + 1)); rank 1's loss is NaN
+//                                   from step <nan step> on (−1: never): the metrics rank 0 logged, or the divergence each rank saw
 //   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
 //   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
 string scenario = args[0], output = args[1];
@@ -40,6 +43,7 @@ try
         case "boxes": Boxes(group, output, lines); break;
         case "neighbours": Neighbours(group, output, lines); break;
         case "wcl": WclLoss(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
+        case "trainer": TrainerLoss(group, output, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
         case "hang": Hang(group, exit: false); break;
         case "exit": Hang(group, exit: true); break;
         default: throw new ArgumentException($"unknown scenario {scenario}");
@@ -229,6 +233,23 @@ static void WclLoss(IProcessGroup group, int perRank, List<string> lines)
     }
 }
 
+static void TrainerLoss(IProcessGroup group, string output, int nanStep, List<string> lines)
+{
+    var directory = RunDirectory.Create(Path.Combine(output, $"run{group.Rank}"), "probe", DateTime.UtcNow);
+    using var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None, group: group);
+    using var trainer = new RankLossTrainer(run, group.Rank, nanStep);
+    try
+    {
+        trainer.Train();
+        lines.Add("finished");
+    }
+    catch (TrainingDivergedException e)
+    {
+        lines.Add($"diverged {e.Message}");
+    }
+    lines.Add($"metrics_file {directory.MetricsFile}");
+}
+
 static void Hang(IProcessGroup group, bool exit)
 {
     var t = ones(3);
@@ -282,4 +303,36 @@ internal sealed class TinyBackbone : IBackbone
 
         public override Tensor forward(Tensor input) => stem.call(input).mean([2L, 3L]);
     }
+}
+
+/// <summary>Three steps whose loss on rank r is r + 1 (part "double": 2(r + 1), observation "rank": r), NaN on rank 1 from a given step.</summary>
+internal sealed class RankLossTrainer : TrainerBase, IDisposable
+{
+    private readonly TorchSharp.Modules.Linear _model = nn.Linear(2, 1);
+    private readonly int _rank, _nanStep;
+
+    public RankLossTrainer(IRunContext run, int rank, int nanStep)
+        : base(new TrainerSettings("probe", new TrainingLength(3, 1, 3), 0) { LogEvery = 1 }, run)
+    {
+        (_rank, _nanStep) = (rank, nanStep);
+        Optimizer = new SgdOptimizer(OptimizerFactory.Groups(_model.named_parameters().Select(p => (p.name, p.parameter)).ToList(), new ParameterGrouping(0)), 0.9);
+        Schedule = LearningRateSchedule.Cosine(0.1, 3);
+    }
+
+    protected override nn.Module Module => _model;
+    protected override SgdOptimizer Optimizer { get; }
+    protected override LearningRateSchedule Schedule { get; }
+
+    protected override StepOutput ComputeStep(TrainingState state)
+    {
+        double value = _rank == 1 && _nanStep >= 0 && state.Step >= _nanStep ? double.NaN : _rank + 1;
+        var loss = _model.weight!.sum() * 0 + value;
+        return new StepOutput(loss, 1)
+        {
+            Parts = new Dictionary<string, Tensor> { ["double"] = tensor(2f * (_rank + 1)) },
+            Observations = new Dictionary<string, Tensor> { ["rank"] = tensor((float)_rank) },
+        };
+    }
+
+    public void Dispose() => Optimizer.Dispose();
 }
