@@ -3,7 +3,12 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Distributed;
 using ContrastiveCrop.Engine.Runs;
 using ContrastiveCrop.Plugins.Backbones;
+using ContrastiveCrop.Data;
 using ContrastiveCrop.Plugins.Datasets;
+using ContrastiveCrop.Plugins.Detection;
+using ContrastiveCrop.Plugins.Detection.Data;
+using ContrastiveCrop.Plugins.Detection.Modeling;
+using ContrastiveCrop.Plugins.Detection.Training;
 using ContrastiveCrop.Plugins.Methods;
 using ContrastiveCrop.Plugins.Samplers;
 using ContrastiveCrop.Sdk.Evaluation;
@@ -24,6 +29,8 @@ using static TorchSharp.torch;
 //   wcl <images per rank>           WCL's loss (with 2 small crops) on fixed embeddings: loss and averaged embedding gradients
 //   trainer <nan step>              the SDK loop with rank-dependent losses (rank r: r + 1, part 2(r + 1)); rank 1's loss is NaN
 //                                   from step <nan step> on (−1: never): the metrics rank 0 logged, or the divergence each rank saw
+//   detection                       Faster R-CNN C4 fine-tuning, 3 iterations of a global batch of 2: per-parameter checksums,
+//                                   whether this rank wrote the stage's checkpoint
 //   hang <timeout seconds>          rank 1 stops calling collectives; rank 0's next all-reduce must end the job
 //   exit <timeout seconds>          rank 1 exits (code 0, without MPI_Finalize) before rank 0's next all-reduce
 string scenario = args[0], output = args[1];
@@ -44,6 +51,7 @@ try
         case "neighbours": Neighbours(group, output, lines); break;
         case "wcl": WclLoss(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
         case "trainer": TrainerLoss(group, output, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
+        case "detection": Detection(group, output, lines); break;
         case "hang": Hang(group, exit: false); break;
         case "exit": Hang(group, exit: true); break;
         default: throw new ArgumentException($"unknown scenario {scenario}");
@@ -248,6 +256,39 @@ static void TrainerLoss(IProcessGroup group, string output, int nanStep, List<st
         lines.Add($"diverged {e.Message}");
     }
     lines.Add($"metrics_file {directory.MetricsFile}");
+}
+
+static void Detection(IProcessGroup group, string output, List<string> lines)
+{
+    var data = Path.Combine(output, $"data{group.Rank}");
+    var classes = DetectionSetGenerator.Generate(data, new DetectionSetGenerator.Settings(4, 1, 48, Seed: 3, Classes: 2));
+    var train = DetectionSplit.FromVoc(Path.Combine(data, "VOCdevkit"), ["2007/trainval"], classes);
+    var options = new RcnnOptions
+    {
+        Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTrain = [48, 64], MaxSizeTrain = 64,
+        Iterations = 3, BatchSize = 2, Lr = 0.01, Steps = [2], WarmupIters = 1, CheckpointEvery = 0, LogEvery = 1,
+    };
+    // Every rank initialises its own model (another seed on rank 1): the trainer must make them rank 0's.
+    manual_seed(1 + group.Rank);
+    using var model = new RcnnC4(new RcnnArchitecture(50, 1.0 / 16, 2, false)
+    {
+        Rpn = new RpnSettings { PreNmsTopKTrain = 200, PostNmsTopKTrain = 50, PreNmsTopKTest = 200, PostNmsTopKTest = 50 },
+        RoiHeads = new RoiHeadSettings { BatchSizePerImage = 64 },
+    });
+    var initial = model.parameters().Select(p => p.detach().clone()).ToList();
+    var directory = RunDirectory.Create(Path.Combine(output, $"run{group.Rank}"), "probe", DateTime.UtcNow);
+    using var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None, group: group);
+    using (var trainer = new DetectionTrainer(options, run, "det", model, train))
+    {
+        trainer.Train();
+        lines.Add($"checkpoint {File.Exists(trainer.CheckpointPath)}");
+    }
+    lines.Add($"moved {model.parameters().Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>()).ToString("R", CultureInfo.InvariantCulture)}");
+    foreach (var (name, parameter) in model.named_parameters())
+    {
+        var p = parameter.detach().to_type(ScalarType.Float64);
+        lines.Add($"param {name} {Values(stack([p.sum(), (p * p).sum(), (p * arange(p.numel(), dtype: ScalarType.Float64).reshape(p.shape)).sum()]))}");
+    }
 }
 
 static void Hang(IProcessGroup group, bool exit)
