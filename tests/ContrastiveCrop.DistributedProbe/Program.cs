@@ -20,8 +20,9 @@ using static TorchSharp.torch;
 
 // Usage: probe <scenario> <output folder> [arguments]; every rank writes rank<r>.txt there.
 //   collectives                     all-reduce, all-gather (with gradient), broadcast on small known tensors
-//   step <images per rank> <steps> <global|local>  SimCLR on a BatchNorm-free model, negatives from all ranks or (the
-//                                   wrong way, for contrast) from this rank only; the parameters after the steps
+//   step <images per rank> <steps> <global|local> [none|bn|bn-sync]  SimCLR on a BatchNorm-free model (or with BatchNorm in
+//                                   the backbone and projector, per rank or synchronised), negatives from all ranks or (the
+//                                   wrong way, for contrast) from this rank only; the parameters (and buffers) after the steps
 //   shuffle <images per rank>       MoCo's shuffled key encoding with a batch-dependent encoder (x − batch mean): keys and π
 //   moco <images per rank> <steps>  MoCo v2 on a BatchNorm-free model: parameters and the queue after the steps
 //   boxes                           ContrastiveCrop's box update (ResNet with BatchNorm, 23 images, batches of 5): the boxes
@@ -44,7 +45,8 @@ try
     switch (scenario)
     {
         case "collectives": Collectives(group, lines); break;
-        case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global", lines); break;
+        case "step": Step(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), args[4] == "global",
+                          args.Length > 5 ? args[5] : "none", lines); break;
         case "shuffle": Shuffle(group, int.Parse(args[2], CultureInfo.InvariantCulture), lines); break;
         case "moco": MoCoSteps(group, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture), lines); break;
         case "boxes": Boxes(group, output, lines); break;
@@ -95,13 +97,15 @@ static void Collectives(IProcessGroup group, List<string> lines)
     lines.Add("barrier passed");
 }
 
-static void Step(IProcessGroup group, int perRank, int steps, bool globalNegatives, List<string> lines)
+static void Step(IProcessGroup group, int perRank, int steps, bool globalNegatives, string norm, List<string> lines)
 {
     // Every rank builds the model from its own seed; the broadcast from rank 0 must make them equal.
     manual_seed(17 + group.Rank);
-    var backbone = new TinyBackbone();
-    var method = new SimClr(new SimClrOptions(Temperature: 0.5, BaseTemperature: null, ProjectionDim: 8, HiddenDim: 16, ProjectorBatchNorm: false), backbone);
+    bool batchNorm = norm != "none";
+    var backbone = new TinyBackbone(batchNorm);
+    var method = new SimClr(new SimClrOptions(Temperature: 0.5, BaseTemperature: null, ProjectionDim: 8, HiddenDim: 16, ProjectorBatchNorm: batchNorm), backbone);
     if (globalNegatives) method.UseProcessGroup(group);
+    if (norm == "bn-sync") lines.Add($"synchronised_layers {SyncBatchNorm.Apply(group, method.Module)}");
     var averaging = new GradientAveragingHook(group, method.Module) { BucketBytes = 1024 }; // small buckets: several all-reduces per step
     GradientAveragingHook.BroadcastFromRankZero(group, method.Module);
     var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
@@ -128,6 +132,8 @@ static void Step(IProcessGroup group, int perRank, int steps, bool globalNegativ
     lines.Add($"moved {moved.ToString("R", CultureInfo.InvariantCulture)}");
     foreach (var (name, parameter) in method.Module.named_parameters())
         lines.Add($"param {name} {Values(parameter.detach())}");
+    foreach (var (name, value) in method.Module.state_dict().Where(kv => kv.Key.Contains("running_")))
+        lines.Add($"buffer {name} {Values(value)}");
 }
 
 static void Shuffle(IProcessGroup group, int perRank, List<string> lines)
@@ -308,15 +314,19 @@ static void Hang(IProcessGroup group, bool exit)
     group.AllReduce(t); // rank 0 waits here for a rank that never comes
 }
 
-/// <summary>Conv → ReLU → global pooling, no BatchNorm: per-rank and global batches give the same gradients.</summary>
+/// <summary>Conv → ReLU → global pooling, no BatchNorm (per-rank and global batches give the same gradients), or with BatchNorm after the conv.</summary>
 internal sealed class TinyBackbone : IBackbone
 {
     private readonly TorchSharp.Modules.Sequential _stem;
     private readonly Net _net;
+    private readonly bool _batchNorm;
 
-    public TinyBackbone()
+    public TinyBackbone(bool batchNorm = false)
     {
-        _stem = nn.Sequential(nn.Conv2d(3, 6, 3, padding: 1), nn.ReLU());
+        _batchNorm = batchNorm;
+        _stem = batchNorm
+            ? nn.Sequential(nn.Conv2d(3, 6, 3, padding: 1), nn.BatchNorm2d(6), nn.ReLU())
+            : nn.Sequential(nn.Conv2d(3, 6, 3, padding: 1), nn.ReLU());
         _net = new Net(_stem);
     }
 
@@ -326,7 +336,7 @@ internal sealed class TinyBackbone : IBackbone
     public Tensor Pool(Tensor featureMap) => featureMap.mean([2L, 3L]);
     public IBackbone Copy()
     {
-        var copy = new TinyBackbone();
+        var copy = new TinyBackbone(_batchNorm);
         using var noGrad = no_grad();
         foreach (var (target, source) in copy._stem.parameters().Zip(_stem.parameters())) target.copy_(source);
         return copy;
