@@ -98,10 +98,10 @@ public static class SyncBatchNorm
                 ((IProcessGroup)vars[0], (Tensor)vars[1], vars[2] as Tensor, vars[3] as Tensor, (Tensor)vars[4], (Tensor)vars[5], (double)vars[6]);
             var shape = Enumerable.Range(0, (int)input.dim()).Select(d => d == 1 ? input.shape[1] : 1L).ToArray();
             var normalized = (input.detach() - mean.view(shape)) * invstd.view(shape);
-            ctx.save_for_backward([normalized, invstd]);
+            // Tensors go through save_for_backward (TorchSharp refuses them as data); no weight is saved as an empty tensor.
+            ctx.save_for_backward([normalized, invstd, weight?.detach() ?? empty(0)]);
             ctx.save_data("group", group);
             ctx.save_data("total", total);
-            ctx.save_data("weight", weight!);
             ctx.save_data("affine", weight is not null);
             var output = normalized;
             if (weight is not null) output = output * weight.detach().view(shape);
@@ -116,7 +116,7 @@ public static class SyncBatchNorm
             var group = (IProcessGroup)ctx.get_data("group");
             double total = (double)ctx.get_data("total");
             bool affine = (bool)ctx.get_data("affine");
-            var weight = affine ? (Tensor)ctx.get_data("weight") : null;
+            var weight = affine ? saved[2] : null;
             long channels = gradOutput.shape[1];
             var dims = Enumerable.Range(0, (int)gradOutput.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
             var shape = Enumerable.Range(0, (int)gradOutput.dim()).Select(d => d == 1 ? channels : 1L).ToArray();
