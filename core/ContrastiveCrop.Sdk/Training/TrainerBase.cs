@@ -249,9 +249,8 @@ public abstract class TrainerBase
     /// </summary>
     private (double Loss, IReadOnlyList<(string Name, double Value)> Parts, IReadOnlyList<(string Name, double Value)> Observations) MeanOverRanks(StepOutput output)
     {
-        // Ordinal order, so every rank packs the same names into the same places.
-        var parts = (output.Parts ?? new Dictionary<string, Tensor>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-        var observed = (output.Observations ?? new Dictionary<string, Tensor>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var parts = (output.Parts ?? new Dictionary<string, Tensor>()).ToList();
+        var observed = (output.Observations ?? new Dictionary<string, Tensor>()).ToList();
         var values = new double[1 + parts.Count + observed.Count];
         values[0] = output.Loss.item<float>();
         for (int i = 0; i < parts.Count; i++) values[1 + i] = parts[i].Value.item<float>();
@@ -259,9 +258,14 @@ public abstract class TrainerBase
         var group = RunServices.ProcessGroup(Run);
         if (group.WorldSize > 1)
         {
-            using var packed = tensor(values);
+            // Packed in ordinal order of the names, so every rank puts the same value in the same place whatever order
+            // its dictionaries enumerate in; returned in the step's own order.
+            var order = new[] { "" }.Concat(parts.Select(kv => "p:" + kv.Key)).Concat(observed.Select(kv => "o:" + kv.Key))
+                .Select((name, i) => (name, i)).OrderBy(x => x.name, StringComparer.Ordinal).Select(x => x.i).ToArray();
+            using var packed = tensor(order.Select(i => values[i]).ToArray());
             group.AllReduce(packed, Distributed.ReduceOp.Sum);
-            values = packed.data<double>().Select(v => v / group.WorldSize).ToArray();
+            var reduced = packed.data<double>().ToArray();
+            for (int k = 0; k < order.Length; k++) values[order[k]] = reduced[k] / group.WorldSize;
         }
         return (values[0],
                 parts.Select((kv, i) => (kv.Key, values[1 + i])).ToList(),
