@@ -5,7 +5,10 @@ namespace ContrastiveCrop.Distributed;
 /// <summary>The recipe's <c>distributed</c> section.</summary>
 /// <param name="Backend">auto | mpi | nccl | none.</param>
 /// <param name="TimeoutSeconds">How long one collective may wait for the other ranks before every rank is ended (exit 2).</param>
-/// <param name="SyncBatchnorm">Synchronise BatchNorm statistics across ranks (not yet implemented: per-rank BatchNorm, as DDP's default).</param>
+/// <param name="SyncBatchnorm">
+/// Pretraining's BatchNorm layers normalise over the global batch (statistics all-reduced across ranks, SDK
+/// <c>SyncBatchNorm</c>); false: per-rank BatchNorm, as DDP's default. No effect in one process.
+/// </param>
 public sealed record DistributedOptions(DistributedBackend Backend = DistributedBackend.Auto, double TimeoutSeconds = 600, bool SyncBatchnorm = false)
     : IValidatableOptions
 {
@@ -14,7 +17,5 @@ public sealed record DistributedOptions(DistributedBackend Backend = Distributed
     {
         if (!(TimeoutSeconds > 0) || double.IsInfinity(TimeoutSeconds))
             yield return new OptionError("timeout_seconds", $"timeout_seconds must be a finite number > 0; got {TimeoutSeconds}.");
-        if (SyncBatchnorm)
-            yield return new OptionError("sync_batchnorm", "sync_batchnorm is not implemented yet; BatchNorm runs per rank (DDP's default). Set it to false.");
     }
 }

@@ -23,6 +23,22 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
         (_mpi, Rank, WorldSize) = (mpi, rank, worldSize);
         _watchdog = new CollectiveWatchdog(timeout, rank, () => Abort(2));
         _watchdog.Start();
+        AppDomain.CurrentDomain.ProcessExit += EndJobIfUnfinished;
+    }
+
+    private bool _aborting;
+
+    /// <summary>
+    /// This process is exiting (<see cref="Environment.Exit"/> from anywhere, a return without <see cref="Dispose"/>)
+    /// while the job is still running. Left alone, mpirun would see a rank vanish without MPI_Finalize, stop the others
+    /// and exit with status 1 and a page of text; instead the job ends here like any failed rank: one line naming this
+    /// rank, then MPI_Abort with exit code 2 for every rank.
+    /// </summary>
+    private void EndJobIfUnfinished(object? sender, EventArgs e)
+    {
+        if (_finalized || _aborting) return;
+        Console.Error.WriteLine($"error: rank {Rank} of {WorldSize} is exiting before the job finished (exit code {Environment.ExitCode}); ending every rank.");
+        Abort(2);
     }
 
     /// <summary>
@@ -119,6 +135,7 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
     /// </summary>
     public void Abort(int exitCode)
     {
+        _aborting = true;
         Console.Out.Flush();
         Console.Error.Flush();
         _mpi.Abort(_mpi.CommWorld, exitCode);
@@ -130,6 +147,7 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup, IDisposable
     {
         if (_finalized) return;
         _finalized = true;
+        AppDomain.CurrentDomain.ProcessExit -= EndJobIfUnfinished;
         _watchdog.Dispose();
         _mpi.Finalize();
     }

@@ -122,6 +122,8 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         {
             backbone = Create<IBackbone>(backboneChoice, run);
             var method = Create<ISiameseMethod>(methodChoice, run, backbone);
+            if (plan.Recipe.Distributed.SyncBatchnorm && SyncBatchNorm.Apply(_group, method.Module) is var layers and > 0)
+                run.Log($"distributed.sync_batchnorm: {layers} BatchNorm layer(s) normalise over the global batch of {_group.WorldSize} processes.");
             var sampler = Create<ICropSampler>(samplerChoice, run);
             using var train = dataSource.Open("train");
             run.Log($"Pretraining {methodChoice.Descriptor.Name} + {samplerChoice.Descriptor.Name} on {train.Name} ({train.Count} images) with {backboneChoice.Descriptor.Name} on {run.Device}.");

@@ -1,5 +1,6 @@
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
+using ContrastiveCrop.Sdk.Distributed;
 using static TorchSharp.torch;
 
 namespace ContrastiveCrop.Sdk.Evaluation;
@@ -22,11 +23,23 @@ public sealed class EvalFeaturePass(int batchSize, int fallbackSize)
     /// dispose scope per batch.
     /// </summary>
     public void ForAllImages(IImageDataset data, IBackbone backbone, IRunContext run, Action<int[], Tensor, int> consume) =>
+        ForBatches(data, backbone, run, ShardedBatches.Whole(data.Count, batchSize), consume);
+
+    /// <summary>Images per inference batch.</summary>
+    public int BatchSize => batchSize;
+
+    /// <summary>This rank's share of a pass over every image of <paramref name="data"/> (whole batches, see <see cref="ShardedBatches"/>).</summary>
+    public ShardedBatches Shard(IProcessGroup group, IImageDataset data) => ShardedBatches.Of(group, data.Count, batchSize);
+
+    /// <summary>
+    /// <see cref="ForAllImages"/> over the batches of <paramref name="batches"/> only (this rank's share of a pass
+    /// split among the ranks of a job; <see cref="ShardedBatches.Gather"/> then gives every rank all results).
+    /// </summary>
+    public void ForBatches(IImageDataset data, IBackbone backbone, IRunContext run, ShardedBatches batches, Action<int[], Tensor, int> consume) =>
         WithEvalBackbone(backbone, () =>
         {
-            for (int start = 0; start < data.Count; start += batchSize)
+            foreach (var indices in batches.Batches())
             {
-                var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
                 using var scope = NewDisposeScope();
                 var (maps, size) = FeatureMaps(data, backbone, run, indices);
                 consume(indices, maps, size);

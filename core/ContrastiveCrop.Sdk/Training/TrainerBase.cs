@@ -190,7 +190,8 @@ public abstract class TrainerBase
                 using (NewDisposeScope())
                 {
                     var output = ComputeStep(state);
-                    loss = output.Loss.item<float>();
+                    var values = MeanOverRanks(output);
+                    loss = values.Loss;
                     if (!double.IsFinite(loss)) throw Diverged(loss, epoch, step, lr);
                     Optimizer.ZeroGrad();
                     output.Loss.backward();
@@ -198,14 +199,12 @@ public abstract class TrainerBase
                     if (Settings.ClipGradNorm is { } maxNorm) GradientClipping.ClipByNorm(Optimizer.Parameters, maxNorm);
                     Optimizer.Step();
                     AfterOptimizerStep(state);
-                    if (output.Parts is { } named)
-                        foreach (var (name, value) in named) parts[name] = value.item<float>();
-                    if (output.Observations is { } observed)
-                        foreach (var (name, value) in observed)
-                        {
-                            var (sum, count) = observations.GetValueOrDefault(name);
-                            observations[name] = (sum + value.item<float>(), count + 1);
-                        }
+                    foreach (var (name, value) in values.Parts) parts[name] = value;
+                    foreach (var (name, value) in values.Observations)
+                    {
+                        var (sum, count) = observations.GetValueOrDefault(name);
+                        observations[name] = (sum + value, count + 1);
+                    }
                     batchImages = output.Images;
                 }
                 step++;
@@ -241,6 +240,36 @@ public abstract class TrainerBase
         }
         return new EpochSummary(epoch + 1, step, lossSum / Math.Max(1, steps), steps, images, clock.Elapsed.TotalSeconds, lr,
                                 observations.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count));
+    }
+
+    /// <summary>
+    /// The step's loss, named loss parts and observations as numbers; in a data-parallel job their means over the
+    /// ranks (one small all-reduce), so the logged loss is the global batch's (each rank's loss is the mean over its
+    /// share) and every rank sees the same value — a loss that is not finite on one rank stops all of them together.
+    /// </summary>
+    private (double Loss, IReadOnlyList<(string Name, double Value)> Parts, IReadOnlyList<(string Name, double Value)> Observations) MeanOverRanks(StepOutput output)
+    {
+        var parts = (output.Parts ?? new Dictionary<string, Tensor>()).ToList();
+        var observed = (output.Observations ?? new Dictionary<string, Tensor>()).ToList();
+        var values = new double[1 + parts.Count + observed.Count];
+        values[0] = output.Loss.item<float>();
+        for (int i = 0; i < parts.Count; i++) values[1 + i] = parts[i].Value.item<float>();
+        for (int i = 0; i < observed.Count; i++) values[1 + parts.Count + i] = observed[i].Value.item<float>();
+        var group = RunServices.ProcessGroup(Run);
+        if (group.WorldSize > 1)
+        {
+            // Packed in ordinal order of the names, so every rank puts the same value in the same place whatever order
+            // its dictionaries enumerate in; returned in the step's own order.
+            var order = new[] { "" }.Concat(parts.Select(kv => "p:" + kv.Key)).Concat(observed.Select(kv => "o:" + kv.Key))
+                .Select((name, i) => (name, i)).OrderBy(x => x.name, StringComparer.Ordinal).Select(x => x.i).ToArray();
+            using var packed = tensor(order.Select(i => values[i]).ToArray());
+            group.AllReduce(packed, Distributed.ReduceOp.Sum);
+            var reduced = packed.data<double>().ToArray();
+            for (int k = 0; k < order.Length; k++) values[order[k]] = reduced[k] / group.WorldSize;
+        }
+        return (values[0],
+                parts.Select((kv, i) => (kv.Key, values[1 + i])).ToList(),
+                observed.Select((kv, i) => (kv.Key, values[1 + parts.Count + i])).ToList());
     }
 
     /// <summary>Where the stage is, for hooks and the forward pass.</summary>

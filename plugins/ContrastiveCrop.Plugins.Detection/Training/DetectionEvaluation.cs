@@ -6,6 +6,7 @@ using ContrastiveCrop.Detection.Formats;
 using ContrastiveCrop.Detection.Masks;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
+using ContrastiveCrop.Sdk.Training;
 using static TorchSharp.torch;
 
 namespace ContrastiveCrop.Plugins.Detection.Training;
@@ -62,7 +63,8 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
         }
         double imagesPerSecond = records.Count / watch.Elapsed.TotalSeconds;
         var resultsPath = Path.Combine(run.RunDirectory, stage, "coco_results.json");
-        WriteResults(resultsPath, coco);
+        // In a data-parallel job every rank evaluates its replica (so none waits in a collective meanwhile); rank 0 writes.
+        if (RunServices.ProcessGroup(run).Rank == 0) WriteResults(resultsPath, coco);
         var metrics = new Dictionary<string, double>();
         if (test.VocAnnotations is not null)
         {

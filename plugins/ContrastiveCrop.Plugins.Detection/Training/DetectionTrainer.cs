@@ -3,6 +3,7 @@ using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Optimization;
 using ContrastiveCrop.Sdk.Training;
@@ -19,12 +20,19 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// iterations; its checkpoint (<c>checkpoints/&lt;stage&gt;.pt</c>, the SDK's format) is written every
 /// <c>checkpoint_every</c> iterations and at the end, and a resumed run continues from it.
 /// </summary>
+/// <remarks>
+/// Data-parallel (a job of W ranks): <c>batch_size</c> stays the global batch, as in pretraining: each iteration's B
+/// images are drawn exactly as one process draws them and rank r loads images rB/W … (r + 1)B/W − 1 of them;
+/// parameters come from rank 0 and gradients are averaged before every step (<see cref="GradientAveragingHook"/>, as
+/// detectron2 under DDP does), so the replicas stay equal; rank 0 alone writes the checkpoint.
+/// </remarks>
 internal sealed class DetectionTrainer : TrainerBase, IDisposable
 {
     private readonly RcnnOptions _options;
     private readonly RcnnC4 _model;
     private readonly IReadOnlyList<DetectionRecord> _records;
     private readonly StageTimes? _timer;
+    private readonly IProcessGroup _group;
 
     /// <summary>Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>.</summary>
     public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null)
@@ -33,6 +41,11 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         _records = split.NonEmpty();
         if (_records.Count == 0) throw new DatasetException("The detection training split has no image with objects.");
         (_options, _model, _timer) = (options, model, timer);
+        _group = RunServices.ProcessGroup(run);
+        if (options.BatchSize % _group.WorldSize != 0)
+            throw new StageSetupException(
+                $"{stage}: batch_size {options.BatchSize} is the global batch and must divide evenly among the {_group.WorldSize} processes; " +
+                $"use a multiple of {_group.WorldSize}.");
         model.to(run.Device);
         model.train();
         var normParameters = model.named_modules().Where(m => m.module is BatchNorm2d)
@@ -41,6 +54,8 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named,
             new ParameterGrouping(options.WeightDecay, NoDecay: (_, p) => normParameters.Contains(p.Handle))), options.Momentum);
         Schedule = options.Schedule;
+        // First, so every replica holds rank 0's weights before any other hook looks at the model.
+        if (_group.WorldSize > 1) Register([new GradientAveragingHook(_group, model)]);
         if (timer is not null) Register([new StepTimer(timer)]);
     }
 
@@ -78,7 +93,8 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     {
         int iteration = checked((int)state.Step);
         var (images, targets) = StageTimes.Measure(_timer, "data", () => LoadBatch(iteration, _model.Architecture.Masks, Run.Device));
-        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11));
+        // The sampling of anchors and proposals: rank 0 draws as one process does, every other rank its own stream.
+        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11, _group.Rank));
         var losses = _model.Losses(images, targets, generator);
         var total = losses.Values.Aggregate((a, b) => a + b);
         return new StepOutput(total, _options.BatchSize) { Parts = losses };
@@ -87,14 +103,18 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     /// <inheritdoc />
     protected override void EndEpoch(EpochSummary summary) { }
 
-    /// <summary>The batch of one iteration: image g = iteration·B + j is entry g mod N of epoch g div N's seeded permutation.</summary>
+    /// <summary>
+    /// This rank's share of one iteration's batch: image g = iteration·B + j is entry g mod N of epoch g div N's seeded
+    /// permutation, and rank r of W takes j = rB/W … (r + 1)B/W − 1 (all of them in one process).
+    /// </summary>
     private (ImageList Images, IReadOnlyList<InstanceTargets> Targets) LoadBatch(int iteration, bool masks, Device device)
     {
         var images = new List<Tensor>();
         var targets = new List<InstanceTargets>();
         int[]? order = null;
         long orderEpoch = -1;
-        for (int j = 0; j < _options.BatchSize; j++)
+        int share = _options.BatchSize / _group.WorldSize;
+        for (int j = _group.Rank * share; j < (_group.Rank + 1) * share; j++)
         {
             long global = (long)iteration * _options.BatchSize + j;
             long epoch = global / _records.Count;

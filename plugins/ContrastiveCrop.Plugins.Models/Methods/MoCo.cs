@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,12 +15,15 @@ namespace ContrastiveCrop.Plugins.Methods;
 /// <remarks>
 /// Keys are queued and the key encoder is updated in <see cref="AfterOptimizerStep"/>, i.e. after the
 /// step that used the current queue; the reference does both inside its forward, which gives the
-/// same sequence of queues and key encoders. Without several processes there is no shuffled batch
-/// norm: the key encoder's batch norm sees the same batch composition as the query encoder's.
+/// same sequence of queues and key encoders. In a data-parallel job the key encoder's BatchNorm is shuffled
+/// across ranks (<see cref="ShuffledKeyEncoding"/>) and every rank queues the keys of all ranks, in global-batch
+/// order, so the queues of all ranks stay identical and equal to a single process's over the global batch. In one
+/// process there is no shuffled BatchNorm: the key encoder's BatchNorm sees the same batch as the query encoder's.
 /// </remarks>
 [Plugin("moco-v2", Description = "MoCo v2: momentum key encoder, queue of negative keys, MLP head, InfoNCE (τ 0.2).")]
-public class MoCo : SiameseMethodBase
+public class MoCo : SiameseMethodBase, IUsesProcessGroup
 {
+    private IProcessGroup group = SingleProcessGroup.Instance;
     private readonly Sequential projector;
     private readonly nn.Module<Tensor, Tensor> keyBackbone;
     private readonly Sequential keyProjector;
@@ -68,7 +72,7 @@ public class MoCo : SiameseMethodBase
         using var scope = NewDisposeScope();
         var q1 = Query(views[0]);
         var k2 = Key(views[1]);
-        Tensor loss, similarity, newKeys;
+        Tensor loss, similarity;
         if (options.Symmetric)
         {
             var q2 = Query(views[1]);
@@ -76,15 +80,16 @@ public class MoCo : SiameseMethodBase
             loss = (InfoNceLoss.Compute(q1, k2, queue.Keys, options.Temperature)
                     + InfoNceLoss.Compute(q2, k1, queue.Keys, options.Temperature)) * 0.5;
             similarity = (PositiveSimilarity(q1, k2) + PositiveSimilarity(q2, k1)) * 0.5;
-            newKeys = cat([k2, k1], 0);
+            // Queued as [all ranks' k2; all ranks' k1]: one process's cat([k2, k1]) over the global batch.
+            EnqueueAfterStep(k2);
+            EnqueueAfterStep(k1);
         }
         else
         {
             loss = InfoNceLoss.Compute(q1, k2, queue.Keys, options.Temperature);
             similarity = PositiveSimilarity(q1, k2);
-            newKeys = k2;
+            EnqueueAfterStep(k2);
         }
-        EnqueueAfterStep(newKeys);
         return new MethodStepOutput(loss.MoveToOuterDisposeScope(), similarity.MoveToOuterDisposeScope()) { Embeddings = q1.MoveToOuterDisposeScope() };
     }
 
@@ -112,10 +117,19 @@ public class MoCo : SiameseMethodBase
         base.Dispose(disposing);
     }
 
-    /// <summary>Queues <paramref name="keys"/> after the next optimiser step (it takes them out of the caller's dispose scope).</summary>
-    protected void EnqueueAfterStep(Tensor keys) =>
+    /// <inheritdoc />
+    public void UseProcessGroup(IProcessGroup processGroup) => group = processGroup;
+
+    /// <summary>
+    /// Queues this rank's <paramref name="keys"/> and, in a data-parallel job, those of every other rank (gathered, in
+    /// rank order: the global batch's order) after the next optimiser step, so every rank's queue stays the same.
+    /// </summary>
+    protected void EnqueueAfterStep(Tensor keys)
+    {
         // The queue must not change before backward has used it, so queueing waits for AfterOptimizerStep.
-        pendingKeys.Add(keys.DetachFromDisposeScope());
+        var all = group.WorldSize == 1 ? keys.detach() : group.AllGather(keys.detach().contiguous());
+        pendingKeys.Add(all.DetachFromDisposeScope());
+    }
 
     /// <summary>L2-normalised query embedding of <paramref name="images"/> (online encoder, with gradient).</summary>
     protected Tensor Query(Tensor images) =>
@@ -126,6 +140,6 @@ public class MoCo : SiameseMethodBase
     {
         // Keys carry no gradient: the key encoder only follows the query encoder by EMA.
         using var noGrad = no_grad();
-        return nn.functional.normalize(keyProjector.call(keyBackbone.call(images)), dim: 1);
+        return ShuffledKeyEncoding.Encode(group, images, shuffled => nn.functional.normalize(keyProjector.call(keyBackbone.call(shuffled)), dim: 1));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging.Localization;
 using ContrastiveCrop.Plugins.Samplers.Diagnostics;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Sdk.Evaluation;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Training;
@@ -16,6 +17,12 @@ namespace ContrastiveCrop.Plugins.Samplers;
 /// is timed and logged with the box statistics (and the IoU with the true boxes when the data set has
 /// them), and leaves diagnostics under <c>diagnostics/</c> in the run folder.
 /// </summary>
+/// <remarks>
+/// In a data-parallel job the pass is split among the ranks in whole batches (<see cref="ShardedBatches"/>) after every
+/// rank has taken rank 0's backbone (BatchNorm's running statistics, which eval mode uses, drift apart between the
+/// ranks otherwise), and the boxes are all-gathered: every rank holds exactly the boxes one process computes with rank
+/// 0's backbone, and the diagnostics are rank 0's alone.
+/// </remarks>
 /// <param name="sampler">The sampler whose boxes this hook updates.</param>
 /// <param name="backbone">The backbone being trained.</param>
 /// <param name="data">The un-augmented training images.</param>
@@ -53,7 +60,8 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
         var values = Statistics(sampler.Boxes, data.ObjectBoxes);
         values["epoch"] = state.Epoch;
         values["update_seconds"] = updateSeconds;
-        WriteDiagnostics(state);
+        // Rank 0 writes the run's files; the others' would be the same images.
+        if (RunServices.ProcessGroup(state.Run).Rank == 0) WriteDiagnostics(state);
         values["diagnostics_seconds"] = clock.Elapsed.TotalSeconds;
         state.Run.LogMetrics(MetricsStage, state.Step, values);
         state.Run.Log($"Box update after epoch {state.Epoch}: {data.Count} images in {updateSeconds:F1} s; " +
@@ -65,8 +73,23 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
     /// One update pass: the backbone in eval mode without gradients over every un-augmented training
     /// image, its last feature maps handed to the sampler batch by batch.
     /// </summary>
-    public void UpdateBoxes(IRunContext run) =>
-        pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
+    public void UpdateBoxes(IRunContext run)
+    {
+        var group = RunServices.ProcessGroup(run);
+        if (group.WorldSize == 1)
+        {
+            pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
+            return;
+        }
+        GradientAveragingHook.BroadcastFromRankZero(group, backbone.Network);
+        var shard = pass.Shard(group, data);
+        pass.ForBatches(data, backbone, run, shard, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
+        // This rank's boxes are current for its own images only; the gather gives every rank all of them, in image order.
+        using var scope = NewDisposeScope();
+        var own = shard.Indices.SelectMany(i => { var b = sampler.Boxes[i]; return new[] { b.H0, b.W0, b.H1, b.W1 }; }).ToArray();
+        var all = shard.Gather(group, tensor(own, [own.Length / 4, 4]));
+        sampler.SetState(new Dictionary<string, Tensor> { ["boxes"] = all, ["localized"] = tensor(1L) });
+    }
 
     /// <summary>
     /// Box statistics: mean area and its 10/50/90th percentiles; with true boxes, the mean IoU of the

@@ -19,12 +19,14 @@ public sealed class CollectiveTimeoutTests
     }
 
     [Test]
-    public void A_rank_that_exits_early_ends_the_job_with_a_failure_exit_code()
+    public void A_rank_that_exits_early_ends_every_rank_with_exit_code_2_and_one_message()
     {
         MpiLaunch.RequireMpi();
-        // Rank 1 leaves without MPI_Finalize before the second all-reduce: mpirun itself stops rank 0.
+        // Rank 1 calls Environment.Exit(0) without MPI_Finalize before the second all-reduce; mpirun alone would end
+        // the job with status 1 after noticing. The rank's exit handler ends it with MPI_Abort(2) and says which rank left.
         var run = MpiLaunch.Run(2, TimeSpan.FromMinutes(2), "exit", "30");
-        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.Output);
-        Assert.That(run.Elapsed, Is.LessThan(TimeSpan.FromSeconds(25)), "mpirun must end the job when a rank exits, before the 30 s watchdog");
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Output);
+        Assert.That(run.Output, Does.Contain("error: rank 1 of 2 is exiting before the job finished (exit code 0); ending every rank."));
+        Assert.That(run.Elapsed, Is.LessThan(TimeSpan.FromSeconds(25)), "the job must end when the rank exits, before the 30 s watchdog");
     }
 }

@@ -76,6 +76,28 @@ public sealed class DataParallelRunTests
     }
 
     [Test]
+    public void A_two_rank_MoCo_run_with_ContrastiveCrop_and_synchronised_BatchNorm_finishes_with_localised_boxes()
+    {
+        // End to end through ccrop: shuffled BatchNorm keys and a gathered queue, a box update split between the ranks
+        // after epoch 1, synchronised BatchNorm; rank 0 alone writes the diagnostics and the checkpoint.
+        MpiLaunch.RequireMpi();
+        var recipe = new TinyRecipe();
+        var path = recipe.Write(TinyRecipe.Text("name: contrastive-crop, update_epochs: 1")
+            .Replace("seed: 3\n", "seed: 3\nthreads: 1\ndistributed: {sync_batchnorm: true}\n")
+            .Replace("method: {name: simclr, temperature: 0.5}", "method: {name: moco-v2, queue_size: 32}"));
+        var (code, output) = MpiLaunch.RunCcrop(2, recipe.Folder, Limit, "run", path);
+        Assert.That(code, Is.EqualTo(0), output);
+        var run = OnlyRun(recipe);
+        // The backbone's 20 BatchNorm layers in the query and in the key encoder (the console wraps lines; the log does not).
+        Assert.That(File.ReadAllText(Path.Combine(run, "run.log")), Does.Contain("sync_batchnorm: 40 BatchNorm layer(s) normalise over the global batch of 2 processes"));
+        var (_, state) = CheckpointFile.Load(Path.Combine(run, "checkpoints", "last.pt"));
+        Assert.That(state["plugin/sampler/localized"].item<long>(), Is.EqualTo(1));
+        Assert.That(Directory.GetFiles(Path.Combine(run, "diagnostics"), "boxes-epoch-001.csv"), Has.Length.EqualTo(1));
+        var updates = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Contains("\"contrastive-crop/update\""));
+        Assert.That(updates, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Resuming_a_two_rank_run_in_one_process_is_refused_with_exit_2()
     {
         MpiLaunch.RequireMpi();

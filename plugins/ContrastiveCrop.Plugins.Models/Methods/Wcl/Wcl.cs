@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Distributed;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Training;
 using TorchSharp.Modules;
@@ -9,7 +10,8 @@ namespace ContrastiveCrop.Plugins.Methods;
 /// <summary>
 /// WCL (Zheng et al., ICCV 2021): head 1 trains with NT-Xent; head 2 groups the batch into weak
 /// classes by the connected components of its 1-nearest-neighbour graph and trains with a
-/// supervised contrastive loss whose labels come from the other view. Loss = sum of both.
+/// supervised contrastive loss whose labels come from the other view. Loss = sum of both. In a data-parallel job
+/// both terms (and the multi-crop ones) are over the global batch (<see cref="WclObjective"/>).
 /// </summary>
 /// <remarks>
 /// Optional multi-crop (paper §3.4): <see cref="WclOptions.SmallCrops"/> low-resolution views after the
@@ -20,8 +22,9 @@ namespace ContrastiveCrop.Plugins.Methods;
 /// image i is a crop of i's neighbour j mod K: more, and more varied, positives per weak label.
 /// </remarks>
 [Plugin("wcl", Description = "WCL: NT-Xent plus a supervised contrastive term on weak labels from the batch's 1-NN graph (swapped views); optional (KNN) multi-crop.")]
-public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector
+public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector, IUsesProcessGroup
 {
+    private IProcessGroup group = SingleProcessGroup.Instance;
     private readonly Sequential instanceHead;
     private readonly Sequential graphHead;
     private readonly WclOptions options;
@@ -67,25 +70,21 @@ public sealed class Wcl : SiameseMethodBase, IHookProvider, IViewImageSelector
         var features = Backbone.Network.call(cat([views[0], views[1]], 0));
         var z = nn.functional.normalize(instanceHead.call(features), dim: 1);
         var h = nn.functional.normalize(graphHead.call(features), dim: 1);
-        var (z1, z2) = (z.narrow(0, 0, n), z.narrow(0, n, n));
-        var (h1, h2) = (h.narrow(0, 0, n), h.narrow(0, n, n));
-        var labels1 = NearestNeighbourComponents.SameComponentMask(h1);
-        var labels2 = NearestNeighbourComponents.SameComponentMask(h2);
-        var loss = NtXentLoss.Compute(z1, z2, options.Temperature)
-                   + WeakSupConLoss.Swapped(h1, h2, labels1, labels2, options.Temperature) * options.GraphWeight;
+        Tensor? smallZ = null, smallH = null;
         if (options.SmallCrops > 0)
         {
             // The small views share one resolution, so one forward pass (its own BatchNorm statistics, as in SwAV).
             var small = Backbone.Network.call(cat(views.Skip(2).ToArray(), 0));
-            var zs = nn.functional.normalize(instanceHead.call(small), dim: 1);
-            var hs = nn.functional.normalize(graphHead.call(small), dim: 1);
-            var own = MultiCropLoss.OwnImagePositives(n, options.SmallCrops, z.dtype, z.device);
-            var weak = MultiCropLoss.SwappedWeakPositives(labels1, labels2, options.SmallCrops);
-            loss = loss + MultiCropLoss.Compute(zs, z, own, options.Temperature) * options.SmallCropWeight
-                        + MultiCropLoss.Compute(hs, h, weak, options.Temperature) * options.SmallCropGraphWeight;
+            smallZ = nn.functional.normalize(instanceHead.call(small), dim: 1);
+            smallH = nn.functional.normalize(graphHead.call(small), dim: 1);
         }
+        var loss = WclObjective.Compute(z, h, smallZ, smallH, n, options, group);
+        var (z1, z2) = (z.narrow(0, 0, n), z.narrow(0, n, n));
         return new MethodStepOutput(loss.MoveToOuterDisposeScope(), PositiveSimilarity(z1, z2).MoveToOuterDisposeScope()) { Embeddings = z1.MoveToOuterDisposeScope() };
     }
+
+    /// <inheritdoc />
+    public void UseProcessGroup(IProcessGroup processGroup) => group = processGroup;
 
     /// <summary>Two large views, then the small ones with their own crop scale (from neighbours with KNN multi-crop).</summary>
     private static IReadOnlyList<ViewSpec> ViewsOf(WclOptions options)

@@ -24,6 +24,28 @@ public static class WeakSupConLoss
     }
 
     /// <summary>
+    /// <see cref="Compute"/> for some rows of a larger batch (a data-parallel job's own images): the loss of
+    /// <paramref name="anchors"/> (n, D), which are rows <paramref name="first"/> … <paramref name="first"/> + n − 1 of
+    /// <paramref name="candidates"/> (M, D), against all candidates, supervised by <paramref name="positives"/> (n, M);
+    /// the mean over the n anchors.
+    /// </summary>
+    public static Tensor ComputeRows(Tensor anchors, Tensor candidates, Tensor positives, long first, double temperature)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(temperature, 0.0);
+        using var scope = NewDisposeScope();
+        long n = anchors.shape[0], m = candidates.shape[0];
+        var logits = anchors.matmul(candidates.t()) / temperature;
+        // 0 at each anchor's own column: itself is neither a positive nor in the denominator.
+        var self = zeros(n, m, dtype: logits.dtype, device: logits.device);
+        self.narrow(1, first, n).copy_(eye(n, dtype: logits.dtype, device: logits.device));
+        var others = 1 - self;
+        var mask = positives * others;
+        var logProbability = logits - (logits.exp() * others).sum(1, keepdim: true).log();
+        var meanPositive = (mask * logProbability).sum(1) / mask.sum(1);
+        return (-meanPositive).mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// WCL's swapped form: each view's features are supervised by the weak labels of the other view,
     /// so the labels are not confirmed by the same embedding that produced them; the mean of both.
     /// </summary>
