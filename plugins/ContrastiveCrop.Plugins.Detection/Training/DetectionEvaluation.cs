@@ -14,7 +14,7 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// Inference on the test split (shorter side <c>min_size_test</c>, no flip), detections mapped back
 /// to original image coordinates (masks pasted there), written as a COCO results JSON, then scored:
 /// VOC splits with the VOC evaluator (AP, AP50, AP75), COCO splits with the COCO evaluator (the 12
-/// numbers for bbox, and for segm with masks).
+/// numbers for bbox, and for segm with masks); both also per class (<see cref="PerClassMetrics"/>).
 /// </summary>
 internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, string stage)
 {
@@ -72,6 +72,7 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
             metrics["AP"] = evaluation.Ap;
             metrics["AP50"] = evaluation.Ap50;
             metrics["AP75"] = evaluation.Ap75;
+            foreach (var (name, value) in PerClassMetrics.Voc(evaluation)) metrics[name] = value;
         }
         else
         {
@@ -79,18 +80,21 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
             var ids = records.Select(r => r.CocoId).ToHashSet();
             if (ids.Count < gt.Images.Count)
                 gt = new CocoDataset([.. gt.Images.Where(i => ids.Contains(i.Id))], gt.Categories, [.. gt.Annotations.Where(a => ids.Contains(a.ImageId))]);
-            Add(metrics, "bbox", CocoEvaluator.Evaluate(gt, coco, CocoIouType.Bbox));
-            if (model.Architecture.Masks) Add(metrics, "segm", CocoEvaluator.Evaluate(gt, coco, CocoIouType.Segm));
+            Add(metrics, "bbox", CocoIouType.Bbox, gt, coco, test.Classes);
+            if (model.Architecture.Masks) Add(metrics, "segm", CocoIouType.Segm, gt, coco, test.Classes);
         }
         return (metrics, resultsPath, imagesPerSecond);
     }
 
     private static readonly string[] StatNames = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"];
 
-    private static void Add(Dictionary<string, double> metrics, string prefix, CocoSummary summary)
+    private static void Add(Dictionary<string, double> metrics, string prefix, CocoIouType type, CocoDataset gt, IReadOnlyList<CocoDetection> detections, IReadOnlyList<string> classes)
     {
+        var (precision, recall) = CocoEvaluator.Accumulate(gt, detections, type);
+        var summary = CocoEvaluator.Summarize(type, precision, recall);
         for (int i = 0; i < StatNames.Length; i++)
             metrics[$"{prefix}_{StatNames[i]}"] = summary.Stats[i] < 0 ? summary.Stats[i] : 100 * summary.Stats[i];
+        foreach (var (name, value) in PerClassMetrics.Coco(prefix, precision, classes)) metrics[name] = value;
     }
 
     private static void WriteResults(string path, IReadOnlyList<CocoDetection> detections)
