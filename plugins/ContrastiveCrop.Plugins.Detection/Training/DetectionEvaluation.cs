@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Detection.Evaluation;
@@ -6,6 +7,7 @@ using ContrastiveCrop.Detection.Formats;
 using ContrastiveCrop.Detection.Masks;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
+using ContrastiveCrop.Sdk.Training;
 using static TorchSharp.torch;
 
 namespace ContrastiveCrop.Plugins.Detection.Training;
@@ -18,24 +20,26 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// </summary>
 internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, string stage)
 {
-    /// <summary>Runs inference and evaluation; returns the metrics and the results file's path.</summary>
-    public (Dictionary<string, double> Metrics, string ResultsPath, double ImagesPerSecond) Evaluate(RcnnC4 model, DetectionSplit test)
+    /// <summary>
+    /// Runs inference and evaluation; returns the metrics and the results file's path. An <paramref name="interim"/>
+    /// evaluation (during training) writes no results file and reports no progress.
+    /// </summary>
+    public (Dictionary<string, double> Metrics, string ResultsPath, double ImagesPerSecond) Evaluate(RcnnC4 model, DetectionSplit test, bool interim = false)
     {
         model.eval();
         var records = options.TestLimit > 0 ? test.Records.Take(options.TestLimit).ToList() : test.Records;
         var coco = new List<CocoDetection>();
         var voc = test.Classes.ToDictionary(c => c, _ => new List<VocDetection>());
-        var watch = Stopwatch.StartNew();
-        foreach (var record in records)
+        // One test image: its detections in original coordinates, added to the VOC and COCO lists.
+        void Infer(DetectionRecord record)
         {
-            run.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var (h, w) = DetectionTransform.ResizedSize(record.Height, record.Width, options.MinSizeTest, options.MaxSizeTest);
             var image = DetectionTransform.LoadImage(record, h, w, flip: false, run.InputNormalization);
             var batch = DetectionTransform.Batch([image]);
             var detections = model.Infer(batch with { Tensor = batch.Tensor.to(run.Device) })[0];
             // TorchSharp cannot read the elements of an empty tensor; an image without detections adds nothing.
-            if (detections.Scores.shape[0] == 0) continue;
+            if (detections.Scores.shape[0] == 0) return;
             // detectron2's detector_postprocess: scale boxes to the original size, clip, paste masks there.
             var scale = tensor(new float[] { (float)record.Width / w, (float)record.Height / h, (float)record.Width / w, (float)record.Height / h }).to(run.Device);
             var boxes = ContrastiveCrop.Detection.Boxes.BoxOps.Clip(detections.Boxes * scale, record.Height, record.Width).cpu();
@@ -60,9 +64,29 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
                 coco.Add(new CocoDetection(record.CocoId, category, scores[i], [x1, y1, x2 - x1, y2 - y1], rle, (x2 - x1) * (y2 - y1)));
             }
         }
+
+        var watch = Stopwatch.StartNew();
+        // The host's progress display (bar with elapsed time and ETA) for the test pass.
+        var progress = interim ? null : RunServices.Progress(run);
+        progress?.Started($"{stage}: inference on {records.Count} test images", 0, records.Count);
+        try
+        {
+            int done = 0;
+            foreach (var record in records)
+            {
+                run.Cancellation.ThrowIfCancellationRequested();
+                Infer(record);
+                done++;
+                progress?.Advanced(done, string.Create(CultureInfo.InvariantCulture, $"{stage}: inference {done}/{records.Count}  {done / watch.Elapsed.TotalSeconds:F1} img/s"));
+            }
+        }
+        finally
+        {
+            progress?.Stopped();
+        }
         double imagesPerSecond = records.Count / watch.Elapsed.TotalSeconds;
         var resultsPath = Path.Combine(run.RunDirectory, stage, "coco_results.json");
-        WriteResults(resultsPath, coco);
+        if (!interim) WriteResults(resultsPath, coco);
         var metrics = new Dictionary<string, double>();
         if (test.VocAnnotations is not null)
         {

@@ -26,8 +26,12 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     private readonly IReadOnlyList<DetectionRecord> _records;
     private readonly StageTimes? _timer;
 
-    /// <summary>Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>.</summary>
-    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null)
+    /// <summary>
+    /// Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>; with
+    /// <c>eval_every</c> set, <paramref name="test"/> is evaluated during training (<see cref="PeriodicEvaluationHook"/>).
+    /// </summary>
+    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null,
+                            DetectionSplit? test = null)
         : base(SettingsFor(options, run, stage), run)
     {
         _records = split.NonEmpty();
@@ -42,6 +46,12 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
             new ParameterGrouping(options.WeightDecay, NoDecay: (_, p) => normParameters.Contains(p.Handle))), options.Momentum);
         Schedule = options.Schedule;
         if (timer is not null) Register([new StepTimer(timer)]);
+        if (options.EvalEvery > 0 && test is not null)
+        {
+            var evaluation = new DetectionEvaluation(options, run, stage);
+            // Only the final test pass writes the results file and shows a progress bar (the training bar is showing now).
+            Register([new PeriodicEvaluationHook(options.EvalEvery, model, () => evaluation.Evaluate(model, test, interim: true).Metrics)]);
+        }
     }
 
     private static TrainerSettings SettingsFor(RcnnOptions options, IRunContext run, string stage) =>
