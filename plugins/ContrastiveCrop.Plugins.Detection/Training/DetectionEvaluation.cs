@@ -22,7 +22,7 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
 {
     /// <summary>
     /// Runs inference and evaluation; returns the metrics and the results file's path. An <paramref name="interim"/>
-    /// evaluation (during training) writes no results file and reports no progress.
+    /// evaluation (during training) writes no results file.
     /// </summary>
     public (Dictionary<string, double> Metrics, string ResultsPath, double ImagesPerSecond) Evaluate(RcnnC4 model, DetectionSplit test, bool interim = false)
     {
@@ -67,7 +67,7 @@ internal sealed class DetectionEvaluation(RcnnOptions options, IRunContext run, 
 
         var watch = Stopwatch.StartNew();
         // The host's progress display (bar with elapsed time and ETA) for the test pass.
-        var progress = interim ? null : RunServices.Progress(run);
+        var progress = RunServices.Progress(run);
         progress?.Started($"{stage}: inference on {records.Count} test images", 0, records.Count);
         try
         {

@@ -49,7 +49,7 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         if (options.EvalEvery > 0 && test is not null)
         {
             var evaluation = new DetectionEvaluation(options, run, stage);
-            // Only the final test pass writes the results file and shows a progress bar (the training bar is showing now).
+            // Only the final test pass writes the results file.
             Register([new PeriodicEvaluationHook(options.EvalEvery, model, () => evaluation.Evaluate(model, test, interim: true).Metrics)]);
         }
     }

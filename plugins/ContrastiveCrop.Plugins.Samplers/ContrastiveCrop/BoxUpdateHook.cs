@@ -56,8 +56,26 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
     /// One update pass: the backbone in eval mode without gradients over every un-augmented training
     /// image, its last feature maps handed to the sampler batch by batch.
     /// </summary>
-    public void UpdateBoxes(IRunContext run) =>
-        pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
+    public void UpdateBoxes(IRunContext run)
+    {
+        // The host's progress bar with ETA (below the pretraining bar, which is paused meanwhile).
+        var progress = RunServices.Progress(run);
+        progress?.Started($"box update: {data.Count} images", 0, data.Count);
+        try
+        {
+            long done = 0;
+            pass.ForAllImages(data, backbone, run, (indices, maps, size) =>
+            {
+                sampler.UpdateFromFeatureMaps(indices, maps, size, size);
+                done += indices.Length;
+                progress?.Advanced(done, $"box update {done}/{data.Count} images");
+            });
+        }
+        finally
+        {
+            progress?.Stopped();
+        }
+    }
 
     /// <summary>
     /// Box statistics: mean area and its 10/50/90th percentiles; with true boxes, the mean IoU of the

@@ -4,7 +4,7 @@ using ContrastiveCrop.Plugins.Detection;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using ContrastiveCrop.Plugins.Detection.Training;
-using ContrastiveCrop.Sdk.Training;
+using ContrastiveCrop.Tests.Sdk;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -78,9 +78,29 @@ public sealed class PeriodicEvaluationTests
         evaluated.Model.Dispose();
     }
 
-    /// <summary>A run context that records logged metrics (stage, step, AP50 or the loss) and the per-step losses.</summary>
-    private sealed class RecordingRun(string folder) : IRunContext
+    [Test]
+    public void The_test_pass_reports_every_image_to_the_hosts_progress_display()
     {
+        using var scope = NewDisposeScope();
+        var folder = TestFolders.NewTemp("det-progress-data");
+        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(1, 3, 48, Seed: 3, Classes: 2));
+        var test = DetectionSplit.FromVoc(Path.Combine(folder, "VOCdevkit"), ["2007/test"], classes);
+        var options = new RcnnOptions { Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTest = 48, MaxSizeTest = 64 };
+        manual_seed(1);
+        using var model = new RcnnC4(ToyDetectionBatch.TinyArchitecture(masks: false));
+        var progress = new RecordingProgress();
+        var run = new RecordingRun(TestFolders.NewTemp("det-progress-run"), progress);
+
+        new DetectionEvaluation(options, run, "faster-rcnn-c4-random").Evaluate(model, test);
+
+        Assert.That(progress.Calls, Is.EqualTo(new[] { "start faster-rcnn-c4-random: inference on 3 test images 0/3", "advance 1", "advance 2", "advance 3", "stop" }));
+    }
+
+    /// <summary>A run context that records logged metrics (stage, step, AP50 or the loss) and the per-step losses.</summary>
+    private sealed class RecordingRun(string folder, IProgressReporter? progress = null) : IRunContext, IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IProgressReporter) ? progress : null;
+
         public List<(string Stage, long Step, double Value)> Logged { get; } = [];
         public List<double> Losses { get; } = [];
         public string RunDirectory => folder;
