@@ -15,7 +15,13 @@ public interface IDownstreamTask
 /// <param name="Run">Run directory, device, seed, metrics.</param>
 /// <param name="Data">The run's configured data set, opened by split; null when the recipe has none.</param>
 /// <param name="CheckpointPath">The checkpoint the backbone came from, if any.</param>
-public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDatasetProvider? Data, string? CheckpointPath);
+/// <param name="Variant">
+/// Null for the run's own backbone; otherwise a short name of another backbone the same stage runs on
+/// in this run (<c>random-init</c> for the untrained baseline of <c>random_init_baseline: true</c>). A task
+/// that writes files or stage metrics adds it to their names, so the two runs of one stage keep apart
+/// (added in contracts 2.1).
+/// </param>
+public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDatasetProvider? Data, string? CheckpointPath, string? Variant = null);
 
 /// <summary>The metrics a downstream task reports, e.g. <c>top1</c> = 71.3.</summary>
 /// <param name="Metrics">Metric name to value.</param>

@@ -47,7 +47,16 @@ public static class Clutter
     }
 
     /// <summary>Low-frequency colour blobs plus stripes and noise, so the background is not trivially flat.</summary>
-    public static void PaintBackground(byte[] pixels, int size, Random random)
+    /// <param name="pixels">The size × size RGB image painted.</param>
+    /// <param name="size">Side of the image.</param>
+    /// <param name="random">The image's generator (the same draws are made at every strength).</param>
+    /// <param name="strength">
+    /// 1 paints the full clutter (the bytes of every set generated before this option existed); lower
+    /// values blend it towards a flat grey of the same mean brightness, 0 leaving only the noise. A
+    /// background strong enough to tell images apart is what a Siamese method matches first, so weak
+    /// clutter is where a short run learns the objects.
+    /// </param>
+    public static void PaintBackground(byte[] pixels, int size, Random random, double strength = 1)
     {
         var a = SaturatedColour(random);
         var b = SaturatedColour(random);
@@ -61,9 +70,20 @@ public static class Clutter
             double noise = 0.9 + 0.2 * random.NextDouble();
             int o = (y * size + x) * 3;
             for (int c = 0; c < 3; c++)
-                pixels[o + c] = (byte)Math.Clamp((a[c] * s + b[c] * (1 - s)) * 0.6 * stripes * noise, 0, 255);
+            {
+                double colour = a[c] * s + b[c] * (1 - s);
+                // Strength 1 keeps the original expression, operation for operation, so old sets stay byte-identical.
+                double value = strength == 1
+                    ? colour * 0.6 * stripes * noise
+                    : (Grey + strength * (colour * stripes - Grey)) * 0.6 * noise;
+                pixels[o + c] = (byte)Math.Clamp(value, 0, 255);
+            }
         }
     }
+
+    // The mean of a saturated colour's channel (SaturatedColour: value ≈ 207, mean chroma factor
+    // 0.25 + 0.75 / 2) times the stripes' mean 0.925: the grey that weak clutter fades to.
+    private const double Grey = 207.5 * 0.625 * 0.925;
 
     /// <summary>
     /// Paints shape <paramref name="label"/> (a <paramref name="side"/>-pixel square at top/left) opaquely
@@ -103,6 +123,18 @@ public static class Clutter
             minX = Math.Min(minX, px); maxX = Math.Max(maxX, px);
         }
         return (minY, minX, maxY, maxX);
+    }
+
+    /// <summary>
+    /// <see cref="SaturatedColour(Random)"/> faded towards the grey of its own brightness: 1 keeps it, 0 gives
+    /// a grey. The same draws are made at every saturation, so the rest of an image does not change with it.
+    /// </summary>
+    public static double[] Tint(Random random, double saturation)
+    {
+        var colour = SaturatedColour(random);
+        if (saturation == 1) return colour;
+        double grey = colour.Average();
+        return colour.Select(c => grey + saturation * (c - grey)).ToArray();
     }
 
     /// <summary>A bright, saturated RGB colour (0..255 per channel).</summary>

@@ -24,7 +24,9 @@ public static class DetectionSetGenerator
     /// <param name="Seed">Same seed, same bytes.</param>
     /// <param name="Classes">How many object classes (1..10).</param>
     /// <param name="FashionMnistRoot">Folder of the Fashion-MNIST IDX files to paste items from, or null for shapes.</param>
-    public sealed record Settings(int TrainCount, int TestCount, int ImageSize, int Seed, int Classes = 3, string? FashionMnistRoot = null);
+    /// <param name="Clutter">Strength of the textured background, 0..1 (see <see cref="ContrastiveCrop.Data.Clutter.PaintBackground"/>).</param>
+    /// <param name="Saturation">Saturation of the objects' tints, 0 (grey) .. 1 (see <see cref="ContrastiveCrop.Data.Clutter.Tint"/>).</param>
+    public sealed record Settings(int TrainCount, int TestCount, int ImageSize, int Seed, int Classes = 3, string? FashionMnistRoot = null, double Clutter = 1, double Saturation = 1);
 
     /// <summary>The VOC year folder written.</summary>
     public const string Year = "2007";
@@ -34,6 +36,8 @@ public static class DetectionSetGenerator
     {
         if (settings.ImageSize < 32) throw new ArgumentException($"--size must be at least 32 pixels, got {settings.ImageSize}.");
         if (settings.TrainCount < 1 || settings.TestCount < 1) throw new ArgumentException("--count must be at least 1 (train and test).");
+        if (!(settings.Clutter is >= 0 and <= 1)) throw new ArgumentException($"--clutter must be between 0 and 1, got {settings.Clutter}.");
+        if (!(settings.Saturation is >= 0 and <= 1)) throw new ArgumentException($"--saturation must be between 0 and 1, got {settings.Saturation}.");
         if (settings.Classes is < 1 or > 10) throw new ArgumentException($"--classes must be between 1 and 10, got {settings.Classes}.");
         var classes = settings.FashionMnistRoot is null
             ? Clutter.ShapeNames.Take(settings.Classes).ToList()
@@ -71,7 +75,7 @@ public static class DetectionSetGenerator
     {
         int size = settings.ImageSize;
         var pixels = new byte[size * size * 3];
-        Clutter.PaintBackground(pixels, size, random);
+        Clutter.PaintBackground(pixels, size, random, settings.Clutter);
         var objects = new List<Placed>();
         int count = 1 + random.Next(3);
         var occupied = new byte[size * size];
@@ -80,7 +84,7 @@ public static class DetectionSetGenerator
             int side = Math.Max(8, (int)Math.Round(size * (0.2 + 0.3 * random.NextDouble())));
             int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
             int label = random.Next(settings.Classes);
-            var tint = Clutter.SaturatedColour(random);
+            var tint = Clutter.Tint(random, settings.Saturation);
             var mask = new byte[size * size];
             var (minY, minX, maxY, maxX) = items is null
                 ? Clutter.PasteShape(pixels, size, top, left, side, label, tint, mask, round: true)

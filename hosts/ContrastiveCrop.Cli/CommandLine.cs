@@ -39,6 +39,13 @@ internal static class CommandLine
                 result.AddError($"{option.Name} must be between {min} and {max} ({why}); got {value}.");
         });
 
+    private static void Fraction(Option<double> option) =>
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value >= 0 && value <= 1)) result.AddError($"{option.Name} must be between 0 and 1; got {value}.");
+        });
+
     public static RootCommand Build()
     {
         var pluginsOption = new Option<string[]>("--plugins")
@@ -124,12 +131,17 @@ internal static class CommandLine
         {
             Description = "Paste Fashion-MNIST items from this folder of IDX files instead of shapes (trainval from its train split, test from its test split).",
         };
+        var clutterOption = new Option<double>("--clutter") { Description = "Strength of the textured background, 0 (flat grey with noise) to 1 (full clutter).", DefaultValueFactory = _ => 1 };
+        Fraction(clutterOption);
+        var saturationOption = new Option<double>("--saturation") { Description = "Saturation of the objects' tints, 0 (grey) to 1 (random saturated colours).", DefaultValueFactory = _ => 1 };
+        Fraction(saturationOption);
         var detectionSet = new Command("detection", "1-3 shapes (or Fashion-MNIST items) with boxes and masks pasted on clutter, written as a VOCdevkit (VOC2007) and as COCO instances files.")
         {
-            outOption, detectionFmnistOption, countOption, detectionSizeOption, seedOption, classesOption,
+            outOption, detectionFmnistOption, countOption, detectionSizeOption, seedOption, classesOption, clutterOption, saturationOption,
         };
         detectionSet.SetAction(p => Commands.Guard(p, () => Commands.GenerateDetection(
-            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(detectionSizeOption), p.GetValue(seedOption), p.GetValue(classesOption))));
+            p.GetValue(outOption)!, p.GetValue(detectionFmnistOption), p.GetValue(countOption), p.GetValue(detectionSizeOption), p.GetValue(seedOption), p.GetValue(classesOption),
+            p.GetValue(clutterOption), p.GetValue(saturationOption))));
         var data = new Command("data", "Work with data sets.") { new Command("generate", "Generate a synthetic data set.") { objects, detectionSet } };
 
         var reportFolder = new Argument<string>("run folder") { Description = "A folder written by ccrop run." };

@@ -27,6 +27,9 @@ internal static class Commands
     /// <summary>Exit code for a run stopped because training diverged.</summary>
     public const int Diverged = 3;
 
+    /// <summary>Exit code for a run stopped by Ctrl+C or SIGTERM (128 + SIGINT, as shells report an interrupted program).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Exit code for an error inside the program (a bug), never for a bad input.</summary>
     public const int Bug = 1;
 
@@ -60,8 +63,10 @@ internal static class Commands
     private static (int Code, string Message) Classify(Exception e) => e switch
     {
         TrainingDivergedException => (Diverged, e.Message),
-        OperationCanceledException => (130, "interrupted; checkpoints written so far are kept."),
-        RecipeException or PluginException or DatasetException or CheckpointException or UsageException or InteropException or StageSetupException or DistributedSetupException
+        // Ctrl+C or SIGTERM: the run stopped at a safe point; its message says what was kept and how to continue.
+        RunInterruptedException => (Interrupted, e.Message),
+        OperationCanceledException => (Interrupted, "interrupted; checkpoints written so far are kept."),
+        RecipeException or PluginException or DatasetException or CheckpointException or DeviceException or UsageException or InteropException or StageSetupException or DistributedSetupException
             or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
         // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
         IOException or UnauthorizedAccessException => (UserError, e.Message),
@@ -104,8 +109,9 @@ internal static class Commands
     public static int Run(string recipePath, string[] overrides, string[] pluginFolders)
     {
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
+        using var signals = InterruptSignals.Listen();
         using (container)
-            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, signals.Token), container);
     }
 
     public static int Resume(string runFolder, string? recipe, string[] overrides, string[] pluginFolders)
@@ -121,7 +127,8 @@ internal static class Commands
             foreach (var temp in directory.RemoveLeftoverTemporaryFiles())
                 Console.WriteLine($"Removed '{temp}', an unfinished write of the interrupted run.");
             if (previous is not null) Console.WriteLine($"Resuming '{directory.Path}' (was: {previous.Status}).");
-            return Finish(plan, pipeline => pipeline.Resume(plan, directory, CancelOnCtrlC()), container);
+            using var signals = InterruptSignals.Listen();
+            return Finish(plan, pipeline => pipeline.Resume(plan, directory, signals.Token), container);
         }
     }
 
@@ -155,8 +162,9 @@ internal static class Commands
         // Evaluation needs only the backbone, tasks and data: a plugin folder of the pretraining's sampler that has
         // since gone is not a reason to refuse.
         var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders, runFolder, skipMissingRecipeFolders: true);
+        using var signals = InterruptSignals.Listen();
         using (container)
-            return Finish(plan, pipeline => pipeline.Execute(plan, CancelOnCtrlC()), container);
+            return Finish(plan, pipeline => pipeline.Execute(plan, signals.Token), container);
     }
 
     /// <summary>The recipe.yaml of the run <paramref name="from"/> belongs to; other sources need --recipe.</summary>
@@ -229,13 +237,6 @@ internal static class Commands
         return 0;
     }
 
-    internal static CancellationToken CancelOnCtrlC()
-    {
-        var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        return cancel.Token;
-    }
-
     public static int CheckRecipe(string recipePath, string[] overrides, string[] pluginFolders)
     {
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
@@ -256,7 +257,7 @@ internal static class Commands
             var rows = NamingPlugins(plan, container, () => CropPreview.Sample(plan, container.Resolve<PluginFactory>(), run, count, epoch));
             var (_, method, sampler) = plan.Pretrain!.Value;
             output = Path.GetFullPath(output ?? $"{plan.Recipe.Name}-crops-epoch-{epoch}.png");
-            var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ViewColourName(v)}"));
+            var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ContrastiveCrop.Imaging.Sheets.SheetDrawing.ViewColourName(v)}"));
             CropPreviewSheet.Write(output, rows,
                 $"{sampler.Descriptor.Name} crops for {method.Descriptor.Name}'s views, epoch {epoch}, seed {plan.Recipe.Seed} (as the loader samples them)",
                 $"each row: image #index with {colours}, then each view's crop");
@@ -264,11 +265,6 @@ internal static class Commands
             return 0;
         }
     }
-
-    private static string ViewColourName(int view) => (view % CropPreviewSheet.ViewColours.Length) switch
-    {
-        0 => "yellow", 1 => "blue", 2 => "magenta", _ => "green",
-    };
 
     public static int ListPlugins(string[] pluginFolders)
     {
@@ -311,9 +307,9 @@ internal static class Commands
         return native.TorchLoaded ? 0 : 1;
     }
 
-    public static int GenerateDetection(string output, string? fashionMnist, int count, int size, int seed, int classes)
+    public static int GenerateDetection(string output, string? fashionMnist, int count, int size, int seed, int classes, double clutter = 1, double saturation = 1)
     {
-        var settings = new DetectionSetGenerator.Settings(count, Math.Max(1, count / 5), size, seed, classes, fashionMnist);
+        var settings = new DetectionSetGenerator.Settings(count, Math.Max(1, count / 5), size, seed, classes, fashionMnist, clutter, saturation);
         var names = DetectionSetGenerator.Generate(output, settings, Console.WriteLine);
         Console.WriteLine($"Done: {Path.GetFullPath(output)}: VOCdevkit/VOC{DetectionSetGenerator.Year} (trainval, test) and annotations/instances_{{trainval,test}}.json; classes {string.Join(", ", names)}.");
         return 0;
@@ -374,7 +370,7 @@ internal static class Commands
         {
             var factory = container.Resolve<PluginFactory>();
             var plan = RunPlan.Create(recipePath, resolved, factory);
-            foreach (var warning in RunPreflight.Check(plan, factory, torch.cuda.is_available, runFolder))
+            foreach (var warning in RunPreflight.Check(plan, factory, DeviceSelector.CudaDeviceCount, runFolder))
                 Console.Error.WriteLine($"warning: {warning}");
             return (plan, container);
         }

@@ -46,12 +46,12 @@ public sealed class ShapesOnClutter(ShapesOnClutterOptions options) : IDatasetSo
         var random = new Random(DeterministicSeed.Combine(seed, index));
         int size = options.ImageSize;
         var pixels = new byte[size * size * 3];
-        Clutter.PaintBackground(pixels, size, random);
+        Clutter.PaintBackground(pixels, size, random, options.Clutter);
 
         int label = random.Next(ClassNames.Count);
         int side = Math.Max(4, (int)Math.Round(size * (options.ObjectScale[0] + (options.ObjectScale[1] - options.ObjectScale[0]) * random.NextDouble())));
         int top = random.Next(0, size - side + 1), left = random.Next(0, size - side + 1);
-        var tint = Clutter.SaturatedColour(random);
+        var tint = Clutter.Tint(random, options.Saturation);
         var (minY, minX, maxY, maxX) = Clutter.PasteShape(pixels, size, top, left, side, label, tint, mask: null, round: false);
         var box = new NormalizedBox((float)minY / size, (float)minX / size, (float)(maxY + 1) / size, (float)(maxX + 1) / size);
         return (new LabeledImage(new RgbImage(size, size, pixels), label), box);

@@ -35,11 +35,13 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
+        // A second run of this stage in the same run (the untrained baseline) keeps its own checkpoint and results folder.
+        var stage = context.Variant is { } variant ? $"{_stage}-{variant}" : _stage;
         // A bad checkpoint file is reported before the data set is read.
         using var imported = _options.Init == "checkpoint" ? ImportCheckpoint(_options.Checkpoint) : null;
         var (train, test) = _options.ReadSplits(run.RunDirectory, _masks);
         if (train.Classes.Count != test.Classes.Count || !train.Classes.SequenceEqual(test.Classes))
-            throw new DatasetException($"{_stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
+            throw new DatasetException($"{stage}: the training and test splits have different classes ({string.Join(", ", train.Classes)} vs {string.Join(", ", test.Classes)}).");
         var architecture = _options.Architecture(train.Classes.Count, _masks);
         TorchSharp.torch.manual_seed(run.Seed);
         using var model = new RcnnC4(architecture);
@@ -48,34 +50,34 @@ public abstract class RcnnC4Task : IDownstreamTask
             var source = context.Backbone.Network.state_dict();
             var description = context.CheckpointPath ?? "the run's backbone";
             var report = BackboneWeights.Load(model, source, description);
-            run.Log($"{_stage}: initialised from {description}: {report.Summary()}.");
+            run.Log($"{stage}: initialised from {description}: {report.Summary()}.");
         }
         else if (imported is not null)
         {
             var report = BackboneWeights.Load(model, imported.Tensors, imported.Describe());
-            run.Log($"{_stage}: initialised from {imported.Describe()}: {report.Summary()}; " +
+            run.Log($"{stage}: initialised from {imported.Describe()}: {report.Summary()}; " +
                     $"not loaded from the file: {imported.DroppedHeads.Count} head tensor(s), {imported.Ignored.Count} tensor(s) outside the backbone.");
             // The file's tensors are not needed during training (the using's later Dispose is a no-op).
             imported.Dispose();
         }
         else
         {
-            run.Log($"{_stage}: random initialisation (init: random); the run's backbone is not used.");
+            run.Log($"{stage}: random initialisation (init: random); the run's backbone is not used.");
         }
         model.to(run.Device);
-        run.Log($"{_stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
+        run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
         var timer = new StageTimes();
         model.Timer = timer;
         double loss;
-        using (var trainer = new DetectionTrainer(_options, run, _stage, model, train, timer, test))
+        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer, test))
             loss = trainer.Train();
         var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
         timer.Clear();
-        var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, _stage).Evaluate(model, test);
-        run.Log($"{_stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
+        var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, stage).Evaluate(model, test);
+        run.Log($"{stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The learning curve ends at the final model.
-        if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(_stage), _options.Iterations, metrics);
+        if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
         // The results table labels repeated stages by their init too; this row keeps it machine-readable.
         metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
         metrics["final_loss"] = loss;

@@ -12,7 +12,7 @@ namespace ContrastiveCrop.Plugins.Detection;
 /// protocol for VOC (detectron2 R50-C4, BN trained everywhere, 24k iterations at batch 16, lr 0.02,
 /// steps 18k/22k, warm-up 100, shorter side 480–800 step 32, test 800, max 1333).
 /// </summary>
-public sealed record RcnnOptions : IValidatableOptions
+public sealed record RcnnOptions : IValidatableOptions, IInputChecks
 {
     /// <summary>
     /// <c>voc</c> (VOCdevkit), <c>coco</c> (instances JSON + image folder) or <c>generated</c> (shapes on
@@ -44,6 +44,10 @@ public sealed record RcnnOptions : IValidatableOptions
     public int GeneratedSize { get; init; } = 96;
     /// <summary>Generated set: object classes (the first shapes of disc, square, triangle, …).</summary>
     public int GeneratedClasses { get; init; } = 3;
+    /// <summary>Generated set: strength of the textured background, 0 (flat grey with noise) to 1 (full clutter).</summary>
+    public double GeneratedClutter { get; init; } = 1;
+    /// <summary>Generated set: saturation of the objects' tints, 0 (grey) to 1 (a random saturated colour).</summary>
+    public double GeneratedSaturation { get; init; } = 1;
     /// <summary>Generated set: seed (same seed, same bytes).</summary>
     public int GeneratedSeed { get; init; }
 
@@ -128,6 +132,8 @@ public sealed record RcnnOptions : IValidatableOptions
             if (GeneratedTestCount < 1) yield return new OptionError("generated_test_count", "must be at least 1.");
             if (GeneratedSize < 32) yield return new OptionError("generated_size", $"must be at least 32 pixels; got {GeneratedSize}.");
             if (GeneratedClasses is < 1 or > 10) yield return new OptionError("generated_classes", $"must be between 1 and 10; got {GeneratedClasses}.");
+            if (!(GeneratedClutter is >= 0 and <= 1)) yield return new OptionError("generated_clutter", $"must be between 0 and 1; got {GeneratedClutter}.");
+            if (!(GeneratedSaturation is >= 0 and <= 1)) yield return new OptionError("generated_saturation", $"must be between 0 and 1; got {GeneratedSaturation}.");
         }
         if (Format == "voc" && Devkit.Length == 0) yield return new OptionError("devkit", "set the VOCdevkit folder (holding VOC2007/).");
         if (Format == "voc" && TrainSets.Count == 0) yield return new OptionError("train_sets", "name at least one year/split.");
@@ -151,6 +157,10 @@ public sealed record RcnnOptions : IValidatableOptions
         if (EvalEvery < 0) yield return new OptionError("eval_every", $"must be 0 (evaluate only at the end) or a positive number of iterations; got {EvalEvery}.");
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
     }
+
+    /// <inheritdoc />
+    /// <remarks>The devkit's image sets and annotations, the COCO files and image folders, the <c>init: checkpoint</c> file (<see cref="RcnnInputCheck"/>).</remarks>
+    public IEnumerable<OptionError> CheckInputs() => RcnnInputCheck.Check(this);
 
     /// <summary>detectron2's WarmupMultiStepLR on the SDK's schedule: linear warm-up from <see cref="WarmupFactor"/>, then ×γ at each step passed.</summary>
     public LearningRateSchedule Schedule => LearningRateSchedule.MultiStep(Lr, Iterations, Steps.Select(s => (long)s), Gamma, WarmupIters, WarmupFactor);
@@ -177,7 +187,7 @@ public sealed record RcnnOptions : IValidatableOptions
     {
         if (Format == "generated")
         {
-            var settings = new DetectionSetGenerator.Settings(GeneratedTrainCount, GeneratedTestCount, GeneratedSize, GeneratedSeed, GeneratedClasses);
+            var settings = new DetectionSetGenerator.Settings(GeneratedTrainCount, GeneratedTestCount, GeneratedSize, GeneratedSeed, GeneratedClasses, Clutter: GeneratedClutter, Saturation: GeneratedSaturation);
             var root = GeneratedDetectionSet.Ensure(runDirectory, settings);
             var year = DetectionSetGenerator.Year;
             var images = Path.Combine(root, "VOCdevkit", "VOC" + year, "JPEGImages");

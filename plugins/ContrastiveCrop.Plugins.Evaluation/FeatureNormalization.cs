@@ -56,6 +56,9 @@ public sealed class FeatureNormalization : IDisposable
         }
     }
 
+    /// <summary>The module whose state must be checkpointed with the classifier (the BatchNorm's running statistics); null for the other modes.</summary>
+    public nn.Module? Module => _batchNorm;
+
     /// <summary>Normalises a batch; <paramref name="training"/> selects batch statistics for <c>batch-norm</c>.</summary>
     public Tensor Apply(Tensor features, bool training)
     {

@@ -16,6 +16,9 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
     /// <summary>The stage name: metrics are <c>linear-probe/step</c> and <c>linear-probe/epoch</c>.</summary>
     public const string Stage = "linear-probe";
 
+    /// <summary>The stage name in <paramref name="context"/>: a variant (the untrained baseline) gets its own curves, e.g. <c>linear-probe-random-init/epoch</c>.</summary>
+    public static string StageOf(DownstreamContext context) => context.Variant is { } variant ? $"{Stage}-{variant}" : Stage;
+
     /// <inheritdoc />
     public DownstreamResult Run(DownstreamContext context)
     {
@@ -56,7 +59,9 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                 nn.init.zeros_(fc.bias!);
             }
             var labelsOnDevice = trainLabels.to(device);
-            using var trainer = new ProbeTrainer(options, context, fc, train.Count, (batch, epoch) =>
+            // The probe's own checkpoint: a run killed during the probe and resumed continues it from its last epoch, bit for bit.
+            var checkpoint = options.CheckpointEvery > 0 ? ProbeCheckpoint.For(options, context.Backbone, context.Run) : null;
+            using var trainer = new ProbeTrainer(options, context, fc, normalization.Module, checkpoint, train.Count, (batch, epoch) =>
             {
                 var index = tensor(batch.Select(i => (long)i).ToArray(), device: device);
                 var features = augmented
@@ -64,7 +69,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
                     : trainFeatures!.index_select(0, index);
                 return nn.functional.cross_entropy(fc.call(normalization.Apply(features, training: true)), labelsOnDevice.index_select(0, index));
             });
-            trainer.Train();
+            trainer.Train(checkpoint is not null && File.Exists(checkpoint) ? checkpoint : null);
             var metrics = new Dictionary<string, double>();
             using (no_grad())
             {
@@ -98,15 +103,17 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
     private sealed class ProbeTrainer : TrainerBase, IDisposable
     {
         private readonly LinearProbeOptions _options;
-        private readonly nn.Module _fc;
+        private readonly ProbeState _state;
         private readonly int[] _order;
         private readonly Func<int[], int, Tensor> _loss;
         private readonly EtaProgress _progress;
 
-        public ProbeTrainer(LinearProbeOptions options, DownstreamContext context, nn.Module fc, int images, Func<int[], int, Tensor> loss)
-            : base(SettingsFor(options, context, images), context.Run)
+        public ProbeTrainer(LinearProbeOptions options, DownstreamContext context, nn.Module fc, nn.Module? norm, string? checkpoint, int images,
+                            Func<int[], int, Tensor> loss)
+            : base(SettingsFor(options, context, images, checkpoint), context.Run)
         {
-            (_options, _fc, _loss) = (options, fc, loss);
+            (_options, _loss) = (options, loss);
+            _state = new ProbeState(fc, norm);
             _order = Enumerable.Range(0, images).ToArray();
             _progress = new EtaProgress(context.Run.Log, "linear probe", options.Epochs, "epochs");
             var length = Settings.Length;
@@ -115,21 +122,29 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named, new ParameterGrouping(options.WeightDecay)), options.Momentum);
         }
 
-        private static TrainerSettings SettingsFor(LinearProbeOptions options, DownstreamContext context, int images)
+        private static TrainerSettings SettingsFor(LinearProbeOptions options, DownstreamContext context, int images, string? checkpoint)
         {
             int stepsPerEpoch = (images + options.BatchSize - 1) / options.BatchSize;
-            return new TrainerSettings(Stage, new TrainingLength((long)options.Epochs * stepsPerEpoch, options.Epochs, stepsPerEpoch), context.Run.Seed)
+            return new TrainerSettings(StageOf(context), new TrainingLength((long)options.Epochs * stepsPerEpoch, options.Epochs, stepsPerEpoch), context.Run.Seed)
             {
                 DivergenceAdvice = "Lower the linear probe's lr.",
+                CheckpointPath = checkpoint,
+                CheckpointEveryEpochs = options.CheckpointEvery,
+                Producer = Stage,
             };
         }
 
-        protected override nn.Module Module => _fc;
+        protected override nn.Module Module => _state;
         protected override SgdOptimizer Optimizer { get; }
         protected override LearningRateSchedule Schedule { get; }
 
-        protected override void BeginEpoch(int epoch) =>
+        protected override void BeginEpoch(int epoch)
+        {
+            // The epoch's order is a function of (seed, epoch) alone, not of the epochs before it (shuffling the previous
+            // order in place would make it one), so a probe resumed at any epoch draws the same batches.
+            for (int i = 0; i < _order.Length; i++) _order[i] = i;
             new Random(ContrastiveCrop.Imaging.DeterministicSeed.Combine(Run.Seed, epoch, -3)).Shuffle(_order);
+        }
 
         protected override StepOutput ComputeStep(TrainingState state)
         {
@@ -140,10 +155,28 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
 
         protected override void EndEpoch(EpochSummary e)
         {
-            Run.LogMetrics($"{Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
+            Run.LogMetrics($"{Settings.Stage}/epoch", e.Epoch, new Dictionary<string, double> { ["epoch"] = e.Epoch, ["loss"] = e.MeanLoss, ["lr"] = e.LearningRate });
             _progress.Report(e.Epoch);
         }
 
         public void Dispose() => Optimizer.Dispose();
+    }
+
+    /// <summary>
+    /// What the probe's checkpoint holds besides the optimiser: the classifier and, with <c>feature_norm: batch-norm</c>,
+    /// the BatchNorm's running statistics (the test features are normalised with them, so a resumed probe needs them).
+    /// </summary>
+    private sealed class ProbeState : nn.Module
+    {
+#pragma warning disable IDE0052 // read by RegisterComponents, which names the state_dict entries after the fields
+        private readonly nn.Module fc;
+        private readonly nn.Module? norm;
+#pragma warning restore IDE0052
+
+        public ProbeState(nn.Module fc, nn.Module? norm) : base("linear-probe")
+        {
+            (this.fc, this.norm) = (fc, norm);
+            RegisterComponents();
+        }
     }
 }

@@ -45,6 +45,11 @@ public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
     public string TrainSplit { get; init; } = "train";
     /// <summary>Split that is classified.</summary>
     public string TestSplit { get; init; } = "test";
+    /// <summary>
+    /// Write the probe's checkpoint (classifier, BatchNorm statistics, optimiser) every this many epochs and at the
+    /// end, so a killed run resumed continues the probe where it was; 0 keeps none.
+    /// </summary>
+    public int CheckpointEvery { get; init; } = 1;
 
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
@@ -57,6 +62,7 @@ public sealed record LinearProbeOptions : IValidatableOptions, IDataRequirements
         if (!(Gamma > 0)) yield return new OptionError("gamma", "must be positive");
         if (!(InitStd > 0)) yield return new OptionError("init_std", "must be positive");
         if (BatchSize <= 0) yield return new OptionError("batch_size", "must be positive");
+        if (CheckpointEvery < 0) yield return new OptionError("checkpoint_every", "must be 0 (no checkpoints) or a number of epochs");
         if (Features is not ("precomputed" or "augmented")) yield return new OptionError("features", $"must be 'precomputed' or 'augmented'; got '{Features}'");
         if (CropScale.Count != 2 || !(CropScale[0] > 0) || CropScale[0] > CropScale[1] || CropScale[1] > 1)
             yield return new OptionError("crop_scale", "must be [min, max] with 0 < min ≤ max ≤ 1");

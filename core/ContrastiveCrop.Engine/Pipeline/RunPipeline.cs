@@ -43,7 +43,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         }
         // One folder per job: the other ranks' clocks and the folder's uniqueness suffix may differ from rank 0's.
         var directory = _group.WorldSize == 1 ? created! : RunDirectory.Open(ProcessGroupText.Broadcast(_group, created?.Path));
-        return Run(plan, directory, null, start, cancellation);
+        return Run(plan, directory, null, resuming: false, start, cancellation);
     }
 
     /// <summary>
@@ -54,10 +54,10 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     {
         RequireSameRanks(directory);
         var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
-        return Run(plan, directory, File.Exists(last) ? last : null, DateTime.UtcNow, cancellation);
+        return Run(plan, directory, File.Exists(last) ? last : null, resuming: true, DateTime.UtcNow, cancellation);
     }
 
-    private RunDirectory Run(RunPlan plan, RunDirectory directory, string? resumeFrom, DateTime start, CancellationToken cancellation)
+    private RunDirectory Run(RunPlan plan, RunDirectory directory, string? resumeFrom, bool resuming, DateTime start, CancellationToken cancellation)
     {
         var recipe = plan.Recipe;
         var device = DeviceSelector.Select(recipe.Device, "device");
@@ -70,7 +70,8 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         if (writes) directory.WriteManifest(manifest);
         if (writes) console($"Run folder: {directory.Path}" + (_group.WorldSize > 1 ? $" ({_group.WorldSize} processes, {_group.Backend})" : ""));
 
-        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter, _group);
+        // A resumed run logs again what its predecessor logged after the checkpoint: those records are replaced, not repeated.
+        using var run = new RunContext(directory, device, recipe.Seed, console, cancellation, recipe.Normalization.ToNormalization(), reporter, _group, resume: resuming);
         try
         {
             var results = Stages(plan, run, resumeFrom);
@@ -78,12 +79,32 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             if (writes) directory.WriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "finished" });
             return directory;
         }
+        catch (Exception e) when (cancellation.IsCancellationRequested)
+        {
+            // Whatever the stop surfaced as (the loop's OperationCanceledException, a loader thread's), the user asked
+            // for it: the run is interrupted, not failed, and resumable from its last checkpoint.
+            if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = "interrupted" });
+            var message = InterruptedMessage(plan, directory);
+            run.Log($"INTERRUPTED: {message}");
+            throw new RunInterruptedException(message, e, cancellation);
+        }
         catch (Exception e)
         {
             if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
             run.Log($"FAILED: {e.Message}");
             throw;
         }
+    }
+
+    /// <summary>What an interrupted run kept and the command that continues it.</summary>
+    private static string InterruptedMessage(RunPlan plan, RunDirectory directory)
+    {
+        var last = Path.Combine(directory.CheckpointDirectory, PretrainingEngine.LastCheckpoint);
+        if (File.Exists(last))
+            return $"interrupted; the last checkpoint '{last}' is kept. Continue with: ccrop run --resume '{directory.Path}'";
+        if (plan.Pretrain is not null && plan.Recipe.FromCheckpoint is null)
+            return $"interrupted before the first pretraining checkpoint, so there is nothing to resume: start again with ccrop run '{plan.RecipePath}'";
+        return $"interrupted. Continue with: ccrop run --resume '{directory.Path}'";
     }
 
     private List<(string Stage, IReadOnlyDictionary<string, double> Metrics)> Stages(RunPlan plan, RunContext run, string? resumeFrom)
@@ -117,6 +138,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
                 ["final_loss"] = result.FinalLoss, ["minutes"] = result.Seconds / 60, ["data_wait_fraction"] = result.DataWaitFraction,
                 ["images_per_second"] = result.ImagesPerSecond,
             }));
+            results.AddRange(result.HookResults);
         }
         var labels = StageLabels.For(plan.Evaluate.Select((stage, i) => (stage.Descriptor.Name, (RecipeMapping)plan.Recipe.Evaluate[i])).ToList());
         for (int i = 0; i < plan.Evaluate.Count; i++)
@@ -130,8 +152,30 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             run.LogMetrics(labels[i], 0, result.Metrics);
             results.Add((labels[i], result.Metrics));
         }
+        if (plan.Recipe.RandomInitBaseline && plan.Backbone is { } architecture)
+        {
+            // Seeded as at the start of the run, so the baseline is the network pretraining started from
+            // whenever the backbone's initialisation is the first draw, and the same untrained network on every resume.
+            torch.manual_seed(run.Seed);
+            var untrained = Create<IBackbone>(architecture, run);
+            for (int i = 0; i < plan.Evaluate.Count; i++)
+            {
+                var stage = plan.Evaluate[i];
+                var label = BaselineLabel(labels[i]);
+                run.Log($"Running {stage.KeyPath} on the untrained backbone (random_init_baseline): {label}.");
+                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(untrained, run, dataSource, null, RandomInitVariant));
+                run.LogMetrics(label, 0, result.Metrics);
+                results.Add((label, result.Metrics));
+            }
+        }
         return results;
     }
+
+    /// <summary>The <see cref="DownstreamContext.Variant"/> of the stages run on the untrained backbone.</summary>
+    public const string RandomInitVariant = "random-init";
+
+    /// <summary>The results-table label of a stage run on the untrained backbone.</summary>
+    public static string BaselineLabel(string label) => $"{label} [random init]";
 
     /// <summary>A run resumes on as many processes as it started with: per-rank BatchNorm and the batch split depend on it.</summary>
     private void RequireSameRanks(RunDirectory directory)
@@ -156,7 +200,29 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         foreach (var (stage, metrics) in results)
         foreach (var (name, value) in metrics)
             text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {name} | {value:G6} |");
+        if (plan.Recipe.RandomInitBaseline) text.AppendLine().Append(BaselineTable(results));
         RunDirectory.WriteAtomically(directory.ResultsFile, text.ToString());
+    }
+
+    /// <summary>
+    /// Every stage's metrics on the pretrained backbone beside the same metrics on the untrained one, with the
+    /// difference: the comparison <c>random_init_baseline</c> exists for. Six cells a row, so readers of the
+    /// three-cell table above (report, compare) skip it.
+    /// </summary>
+    public static string BaselineTable(IReadOnlyList<(string Stage, IReadOnlyDictionary<string, double> Metrics)> results)
+    {
+        var byLabel = results.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => g.Last().Metrics);
+        var text = new StringBuilder();
+        text.AppendLine("## Pretrained vs random init").AppendLine();
+        text.AppendLine("| stage | metric | pretrained | random init | difference |").AppendLine("|---|---|---|---|---|");
+        foreach (var (stage, metrics) in results)
+        {
+            if (!byLabel.TryGetValue(BaselineLabel(stage), out var baseline)) continue;
+            foreach (var (name, value) in metrics)
+                if (baseline.TryGetValue(name, out var other))
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {name} | {value:G6} | {other:G6} | {value - other:+0.###;-0.###;0} |");
+        }
+        return text.ToString();
     }
 
     private static IReadOnlyDictionary<string, string> PluginVersions(RunPlan plan)

@@ -12,7 +12,8 @@ namespace ContrastiveCrop.Engine.Pipeline;
 /// exists or any training starts, and shared by <c>ccrop recipe check</c> and <c>ccrop run</c>: the device
 /// is available, the output folder can be written, the checkpoint to evaluate exists, and every split a
 /// stage reads exists (read from headers and folder listings) and holds enough images for the batch size
-/// and the stages' own minimums (kNN's k). Every problem is reported together, at the recipe key to change.
+/// and the stages' own minimums (kNN's k), and every plugin's own files (<see cref="IInputChecks"/>, e.g. a
+/// detection stage's devkit) are usable. Every problem is reported together, at the recipe key to change.
 /// </summary>
 public static class RunPreflight
 {
@@ -22,13 +23,13 @@ public static class RunPreflight
     /// </summary>
     /// <param name="plan">The bound recipe.</param>
     /// <param name="factory">Creates the data-set plugin, to read its headers.</param>
-    /// <param name="cudaAvailable">Whether a CUDA device is usable; asked only when the recipe names CUDA.</param>
+    /// <param name="cudaDeviceCount">How many CUDA devices are usable; asked only when the recipe names CUDA.</param>
     /// <param name="runFolder">For a resumed run, its existing folder (checked for writing instead of <c>output_dir</c>).</param>
-    public static IReadOnlyList<string> Check(RunPlan plan, PluginFactory factory, Func<bool> cudaAvailable, string? runFolder = null)
+    public static IReadOnlyList<string> Check(RunPlan plan, PluginFactory factory, Func<int> cudaDeviceCount, string? runFolder = null)
     {
         var errors = new List<RecipeError>();
         var warnings = new List<string>();
-        CheckDevice(plan, cudaAvailable, errors);
+        CheckDevice(plan, cudaDeviceCount, errors);
         CheckThreads(plan, errors);
         if (runFolder is null)
             CheckWritableFolder(plan.Recipe.OutputDir, "output_dir", plan, errors);
@@ -36,19 +37,20 @@ public static class RunPreflight
             CheckWritableFolder(runFolder, "", plan, errors);
         CheckCheckpoint(plan, errors);
         CheckData(plan, factory, errors, warnings);
+        CheckPluginInputs(plan, errors);
         if (errors.Count > 0) throw new RecipeException(errors);
         return warnings;
     }
 
-    private static void CheckDevice(RunPlan plan, Func<bool> cudaAvailable, List<RecipeError> errors)
+    private static void CheckDevice(RunPlan plan, Func<int> cudaDeviceCount, List<RecipeError> errors)
     {
         // auto never fails, and deciding it would load CUDA for nothing.
         if (plan.Recipe.Device.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)) return;
         try
         {
-            DeviceSelector.Resolve(plan.Recipe.Device, "device", cudaAvailable);
+            DeviceSelector.Resolve(plan.Recipe.Device, "device", cudaDeviceCount);
         }
-        catch (ArgumentException e)
+        catch (DeviceException e)
         {
             var message = e.Message.StartsWith("device: ", StringComparison.Ordinal) ? e.Message["device: ".Length..] : e.Message;
             errors.Add(new RecipeError(Locate(plan.Resolved, "device"), "device", message));
@@ -144,6 +146,23 @@ public static class RunPreflight
             if (header is not null && header.Count < requirement.MinimumImages)
                 errors.Add(new RecipeError(Locate(plan.Resolved, keyPath), keyPath,
                     $"{requirement.Reason}, but the '{requirement.Split}' split of {plan.Data.Descriptor.Name} has only {header.Count} images"));
+        }
+    }
+
+    /// <summary>
+    /// The files each plugin names in its own options, through <see cref="IInputChecks"/>: the engine does not know
+    /// what a plugin reads, only that its options can say whether it is there.
+    /// </summary>
+    private static void CheckPluginInputs(RunPlan plan, List<RecipeError> errors)
+    {
+        foreach (var choice in plan.Choices.DistinctBy(c => c.KeyPath))
+        {
+            if (choice.Options is not IInputChecks checks) continue;
+            foreach (var problem in checks.CheckInputs())
+            {
+                var keyPath = problem.Key.Length == 0 ? choice.KeyPath : $"{choice.KeyPath}.{problem.Key}";
+                errors.Add(new RecipeError(Locate(plan.Resolved, keyPath), keyPath, problem.Message));
+            }
         }
     }
 

@@ -43,6 +43,14 @@ public sealed record RunRecipe : IValidatableOptions
     public DistributedOptions Distributed { get; init; } = new();
     /// <summary>Downstream stages run after pretraining, each a plugin section.</summary>
     public IReadOnlyList<RecipeNode> Evaluate { get; init; } = [];
+    /// <summary>
+    /// Also run every downstream stage on an untrained backbone of the same architecture, initialised with
+    /// the run's seed (the pretrained network's own starting point when pretraining is the first to draw
+    /// from it), and write both side by side in results.md: the baseline that says whether pretraining
+    /// helped, in the same run. Stages that do not use the run's backbone (detection with <c>init: random</c>
+    /// or <c>init: checkpoint</c>) give the same numbers twice, so leave them out of such recipes.
+    /// </summary>
+    public bool RandomInitBaseline { get; init; }
 
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
@@ -60,5 +68,7 @@ public sealed record RunRecipe : IValidatableOptions
         if (FromCheckpoint is not null && Pretrain is null)
             yield return new OptionError("from_checkpoint", "needs pretrain.backbone to know the architecture of the checkpoint's backbone");
         if (Pretrain is null && Evaluate.Count == 0) yield return new OptionError("pretrain", "the recipe has neither pretrain nor evaluate: nothing to run");
+        if (RandomInitBaseline && Evaluate.Count == 0) yield return new OptionError("random_init_baseline", "needs evaluate stages to run on the untrained backbone; add some or remove the key");
+        if (RandomInitBaseline && FromCheckpoint == "random") yield return new OptionError("random_init_baseline", "the recipe already evaluates a random backbone (from_checkpoint: random); remove one of the two");
     }
 }

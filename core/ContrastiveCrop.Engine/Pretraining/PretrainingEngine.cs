@@ -43,7 +43,9 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
     /// <param name="DataWaitFraction">Fraction of the wall time the loop waited for data.</param>
     /// <param name="CheckpointPath">The final checkpoint.</param>
     /// <param name="ImagesPerSecond">Training images per second over this invocation (hooks and checkpoints included).</param>
-    public sealed record Result(double FinalLoss, double Seconds, double DataWaitFraction, string CheckpointPath, double ImagesPerSecond);
+    /// <param name="HookResults">The results-table rows of the hooks that have some (<see cref="HookBase.ResultsLabel"/>), in registration order.</param>
+    public sealed record Result(double FinalLoss, double Seconds, double DataWaitFraction, string CheckpointPath, double ImagesPerSecond,
+                                IReadOnlyList<(string Label, IReadOnlyDictionary<string, double> Metrics)> HookResults);
 
     /// <summary>
     /// Trains <paramref name="method"/> on <paramref name="data"/> with crops from <paramref name="sampler"/>;
@@ -73,8 +75,9 @@ public sealed class PretrainingEngine(PretrainOptions options, RunContext run, I
             if (plugin is IHookProvider provider) trainer.Register(provider.CreateHooks(context));
         trainer.Register(hooks ?? []);
         var result = trainer.Train(resumeFrom);
+        var hookResults = trainer.Hooks.Where(h => h.ResultsLabel is not null).Select(h => (h.ResultsLabel!, h.Results())).ToList();
         return new Result(result.FinalLoss, result.Seconds, trainer.WaitSeconds / Math.Max(result.Seconds, 1e-9), trainer.Settings.CheckpointPath!,
-                          result.Steps * (double)options.BatchSize / Math.Max(result.Seconds, 1e-9));
+                          result.Steps * (double)options.BatchSize / Math.Max(result.Seconds, 1e-9), hookResults);
     }
 
     /// <summary>The pretraining stage on the SDK's loop: the method's forward pass over the loader's batches.</summary>

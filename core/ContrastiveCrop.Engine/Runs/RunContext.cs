@@ -13,7 +13,7 @@ namespace ContrastiveCrop.Engine.Runs;
 public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
 {
     private readonly MetricsWriter _metrics;
-    private readonly TensorBoardEventFile? _events;
+    private TensorBoardEventFile? _events;
     private readonly StreamWriter _log;
     private readonly Action<string> _console;
     private readonly Lock _gate = new();
@@ -29,8 +29,12 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     /// <param name="inputNormalization">How images are normalised for the backbone; ImageNet statistics when null.</param>
     /// <param name="progress">The host's live progress display, offered to every stage's loop; null for none.</param>
     /// <param name="group">The data-parallel job; null for a run in one process.</param>
+    /// <param name="resume">
+    /// The run continues from a checkpoint: metrics it logs again for steps the folder already has replace those
+    /// records instead of repeating them (<see cref="MetricsWriter"/>), and TensorBoard's events follow.
+    /// </param>
     public RunContext(RunDirectory directory, torch.Device device, long seed, Action<string> console, CancellationToken cancellation,
-                      Normalization? inputNormalization = null, IProgressReporter? progress = null, IProcessGroup? group = null)
+                      Normalization? inputNormalization = null, IProgressReporter? progress = null, IProcessGroup? group = null, bool resume = false)
     {
         _group = group ?? SingleProcessGroup.Instance;
         _progress = _group.Rank == 0 ? progress : null;
@@ -41,7 +45,7 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
         Cancellation = cancellation;
         _console = console;
         // Other ranks write nothing: their metrics and log lines would repeat rank 0's.
-        _metrics = new MetricsWriter(_group.Rank == 0 ? directory.MetricsFile : null);
+        _metrics = new MetricsWriter(_group.Rank == 0 ? directory.MetricsFile : null, resume);
         _events = _group.Rank == 0 ? new TensorBoardEventFile(directory.TensorBoardDirectory) : null;
         _log = _group.Rank == 0
             ? new StreamWriter(new FileStream(directory.LogFile, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true }
@@ -65,8 +69,13 @@ public sealed class RunContext : IRunContext, IServiceProvider, IDisposable
     /// <inheritdoc />
     public void LogMetrics(string stage, long step, IReadOnlyDictionary<string, double> values)
     {
-        _metrics.Write(stage, step, values);
-        _events?.AddScalars(stage, step, values, DateTimeOffset.UtcNow);
+        lock (_gate)
+        {
+            if (_metrics.Write(stage, step, values) && _events is not null)
+                _events = TensorBoardReplay.Rebuild(_events, Directory.TensorBoardDirectory, _metrics.Lines());
+            else
+                _events?.AddScalars(stage, step, values, DateTimeOffset.UtcNow);
+        }
     }
 
     /// <inheritdoc />

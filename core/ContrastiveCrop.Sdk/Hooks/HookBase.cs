@@ -40,6 +40,15 @@ public abstract class HookBase
     /// <summary>After an optimiser step (<see cref="TrainingState.Step"/> steps are done), with the step's losses.</summary>
     public virtual void AfterStep(TrainingState state, StepReport report) { }
 
+    /// <summary>
+    /// Non-null for a hook that adds rows to the run's results table after its stage (e.g. how well the final
+    /// ContrastiveCrop boxes match the true ones): the rows' stage label.
+    /// </summary>
+    public virtual string? ResultsLabel => null;
+
+    /// <summary>The metrics of those rows, read once after the stage has finished (also after a resumed one).</summary>
+    public virtual IReadOnlyDictionary<string, double> Results() => new Dictionary<string, double>();
+
     /// <summary>Non-null for a hook whose state goes into checkpoints; unique among a stage's hooks.</summary>
     public virtual string? StateKey => null;
 

@@ -39,7 +39,8 @@ internal static class CompareCommand
         }
 
         var runs = new Dictionary<(int, long), string>();
-        var cancel = Commands.CancelOnCtrlC();
+        using var signals = InterruptSignals.Listen();
+        var cancel = signals.Token;
         for (int i = 0; i < cells.Count; i++)
         {
             var (s, seed, folder, cellOverrides, resolved) = cells[i];

@@ -21,7 +21,7 @@ internal enum RunState
 /// <summary>Decides a run folder's <see cref="RunState"/>.</summary>
 internal static class RunStatus
 {
-    /// <summary>The message of the OperationCanceledException a Ctrl-C raises, as RunPipeline records it.</summary>
+    /// <summary>How runs from before "interrupted" was recorded wrote a Ctrl-C: the OperationCanceledException's message.</summary>
     private const string CancelledStatus = "failed: The operation was canceled.";
 
     /// <summary>The state of <paramref name="run"/>; <paramref name="isAlive"/> answers whether (machine, pid, started) is still that process.</summary>
@@ -30,7 +30,7 @@ internal static class RunStatus
         isAlive ??= ProcessIsAlive;
         if (run.Status is not { } status) return RunState.Unknown;
         if (status == "finished") return RunState.Finished;
-        if (status == CancelledStatus) return RunState.Interrupted;
+        if (status.StartsWith("interrupted", StringComparison.Ordinal) || status == CancelledStatus) return RunState.Interrupted;
         if (status.StartsWith("failed", StringComparison.Ordinal)) return RunState.Failed;
         if (!status.StartsWith("running", StringComparison.Ordinal)) return RunState.Unknown;
         var (machine, pid) = Writer(run);

@@ -12,7 +12,7 @@ internal static class GeneratedDetectionSet
     /// <summary>The folder holding the set for <paramref name="settings"/> under the run folder, generated if missing.</summary>
     public static string Ensure(string runDirectory, DetectionSetGenerator.Settings settings)
     {
-        var name = $"generated-detection-{settings.TrainCount}-{settings.TestCount}-{settings.ImageSize}px-{settings.Classes}c-seed{settings.Seed}";
+        var name = $"generated-detection-{settings.TrainCount}-{settings.TestCount}-{settings.ImageSize}px-{settings.Classes}c-seed{settings.Seed}{(settings.Clutter == 1 ? "" : FormattableString.Invariant($"-clutter{settings.Clutter}"))}{(settings.Saturation == 1 ? "" : FormattableString.Invariant($"-saturation{settings.Saturation}"))}";
         var root = Path.Combine(runDirectory, "data", name);
         if (Directory.Exists(root)) return root;
         var temporary = root + ".tmp";

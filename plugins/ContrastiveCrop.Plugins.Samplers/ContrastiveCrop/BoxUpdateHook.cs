@@ -33,6 +33,15 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
     public override void BeforeTrain(TrainingState state) => sampler.Initialize(data.Count);
 
     /// <inheritdoc />
+    public override string? ResultsLabel => "contrastive-crop";
+
+    /// <summary>
+    /// The final boxes' statistics (from the checkpointed boxes, so a resumed run has them too): mean area and,
+    /// with true boxes, the mean IoU beside the whole image's, the number that says whether the boxes localise.
+    /// </summary>
+    public override IReadOnlyDictionary<string, double> Results() => Statistics(sampler.Boxes, data.ObjectBoxes);
+
+    /// <inheritdoc />
     public override void AfterEpoch(TrainingState state)
     {
         if (!sampler.ShouldUpdateAfterEpoch(state.Epoch, state.TotalEpochs)) return;
@@ -49,7 +58,7 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
         state.Run.LogMetrics(MetricsStage, state.Step, values);
         state.Run.Log($"Box update after epoch {state.Epoch}: {data.Count} images in {updateSeconds:F1} s; " +
                       $"mean box area {values["mean_box_area"]:F3}" +
-                      (values.TryGetValue("mean_iou", out var iou) ? $", mean IoU with true boxes {iou:F3}" : "") + ".");
+                      (values.TryGetValue("mean_iou", out var iou) ? $", mean IoU with true boxes {iou:F3} (whole image {values["whole_image_iou"]:F3})" : "") + ".");
     }
 
     /// <summary>

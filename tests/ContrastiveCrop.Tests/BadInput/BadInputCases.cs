@@ -22,6 +22,22 @@ internal static class BadInputCases
 
     private static string Path(string file) => "{folder}/" + file;
 
+    /// <summary>
+    /// The tiny recipe with its kNN stage replaced by a detection stage over a generated two-class set (disc, square) in
+    /// {folder}/detection; <paramref name="stage"/> gets the set's folder and returns the stage's flow mapping.
+    /// </summary>
+    private static BadInputCase Detection(string name, Func<string, string> stage, string[] mentions, string command = Run, Action<string>? damage = null) =>
+        new(name, r =>
+        {
+            var set = System.IO.Path.Combine(r.Folder, "detection");
+            ContrastiveCrop.Data.DetectionSetGenerator.Generate(set, new ContrastiveCrop.Data.DetectionSetGenerator.Settings(4, 2, 48, Seed: 1, Classes: 2));
+            damage?.Invoke(set);
+            return [.. command.Split(' '), r.Write(BadData.Replace(TinyRecipe.Text(), "- {name: knn, k: 5}", stage(set)))];
+        }, 2, mentions);
+
+    private static string Voc(string set, string more = "") =>
+        $"- {{name: faster-rcnn-c4, devkit: {set}/VOCdevkit, train_sets: [2007/trainval], test_set: 2007/test, classes: [disc, square]{more}}}";
+
     public static IEnumerable<BadInputCase> All()
     {
         // ---- recipe syntax and structure ----
@@ -94,6 +110,29 @@ internal static class BadInputCases
         yield return Tiny("Cuda_without_a_gpu", "device: cpu\n", "device: cuda\n", Path("recipe.yaml:3:1"), "no CUDA device", "device: cpu");
         yield return Tiny("Second_cuda_device_without_a_gpu", "device: cpu\n", "device: cuda:1\n", "device", "no CUDA device");
         yield return Tiny("Unknown_device", "device: cpu\n", "device: tpu\n", Path("recipe.yaml:3:1"), "device 'tpu' is not one of");
+        yield return Tiny("Gpu_is_not_a_device_name", "device: cpu\n", "device: gpu\n", Path("recipe.yaml:3:1"), "device 'gpu' is not one of", "write 'cuda'");
+        yield return Tiny("Seventh_cuda_device_without_a_gpu", "device: cpu\n", "device: cuda:7\n", Path("recipe.yaml:3:1"), "device 'cuda:7'", "no CUDA device");
+        yield return Recipe("Recipe_check_of_a_malformed_cuda_index", BadData.Replace(TinyRecipe.Text(), "device: cpu\n", "device: cuda:x\n"),
+                            [Path("recipe.yaml:3:1"), "device 'cuda:x' is not one of"], "recipe check");
+
+        // ---- a detection stage's own files (IInputChecks), found before pretraining ----
+        yield return Detection("Detection_devkit_missing", set => $"- {{name: faster-rcnn-c4, devkit: {set}/nowhere}}",
+            ["evaluate[0].devkit", Path("detection/nowhere"), "does not exist"]);
+        yield return Detection("Recipe_check_of_a_detection_devkit_that_is_a_file", set => $"- {{name: faster-rcnn-c4, devkit: {set}/annotations/instances_test.json}}",
+            ["evaluate[0].devkit", "is a file"], "recipe check");
+        yield return Detection("Detection_image_set_missing", set => Voc(set).Replace("test_set: 2007/test", "test_set: 2007/val"),
+            ["evaluate[0].test_set", Path("detection/VOCdevkit/VOC2007/ImageSets/Main/val.txt"), "does not exist"]);
+        yield return Detection("Detection_class_the_annotations_use_is_not_listed", set => Voc(set).Replace("classes: [disc, square]", "classes: [disc]"),
+            ["evaluate[0].classes", "'square' in", "not in classes (disc)"]);
+        yield return Detection("Detection_annotation_not_well_formed", set => Voc(set),
+            ["evaluate[0].test_set", Path("detection/VOCdevkit/VOC2007/Annotations/test_00000.xml"), "not well-formed XML", "(image 'test_00000' of 2007/test)"],
+            damage: set => File.WriteAllText(System.IO.Path.Combine(set, "VOCdevkit", "VOC2007", "Annotations", "test_00000.xml"), "<annotation><object>"));
+        yield return Detection("Detection_coco_instances_file_missing", set =>
+                $"- {{name: mask-rcnn-c4, format: coco, train_json: {set}/annotations/gone.json, train_images: {set}/VOCdevkit/VOC2007/JPEGImages, " +
+                $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages}}",
+            ["evaluate[0].train_json", Path("detection/annotations/gone.json"), "does not exist"]);
+        yield return Detection("Detection_init_checkpoint_is_not_weights", set => Voc(set, $", init: checkpoint, checkpoint: {set}/annotations/instances_test.json"),
+            ["evaluate[0].checkpoint", Path("detection/annotations/instances_test.json"), "is not a checkpoint"]);
 
         // ---- output folder ----
         yield return new("Output_dir_is_a_file", r =>

@@ -7,7 +7,7 @@ namespace ContrastiveCrop.Tests.Cli;
 /// <summary>
 /// Every recipe under configs/ resolves and validates. The data set is overridden with the generated
 /// one (real data is not on test machines), and so is the sampler of ContrastiveCrop recipes while the
-/// sampler plugin is not part of every build.
+/// sampler plugin is not part of every build; detection stages get header-only files (<see cref="FakeDetectionFiles"/>).
 /// </summary>
 [TestFixture]
 public sealed class ShippedRecipeTests
@@ -46,8 +46,21 @@ public sealed class ShippedRecipeTests
         var args = new List<string> { "recipe", "check", Path.Combine(Configs, relative), "--set", data };
         if (File.ReadAllText(Path.Combine(Configs, relative)).Contains("contrastive-crop"))
             args.AddRange(["--set", "pretrain.sampler={name: random-resized-crop}"]);
-        var outcome = Ccrop.Invoke([.. args]);
+        var outcome = InFolderWithDetectionFiles(Path.Combine(Configs, relative), TestFolders.NewTemp("shipped-recipe"), [.. args]);
         Assert.That(outcome.ExitCode, Is.EqualTo(0), outcome.Error);
+    }
+
+    /// <summary>
+    /// Runs ccrop in <paramref name="root"/> after writing header-only stand-ins there for the files the recipe's
+    /// detection stages name (they are checked too, and their relative paths resolve against the working folder).
+    /// </summary>
+    internal static Ccrop.Outcome InFolderWithDetectionFiles(string recipe, string root, params string[] args)
+    {
+        FakeDetectionFiles.Write(recipe, root);
+        var old = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = root;
+        try { return Ccrop.Invoke(args); }
+        finally { Environment.CurrentDirectory = old; }
     }
 
     // The official configs' Normalize statistics (xyupeng/ContrastiveCrop configs/small/*/simclr_ccrop.py);

@@ -45,8 +45,20 @@ public sealed class GeneratedDetectionSetTests
     [Test]
     public void Bad_generated_settings_are_refused_naming_the_key()
     {
-        var errors = (Options with { GeneratedSize = 16, GeneratedClasses = 11 }).Validate().Select(e => e.Key).ToList();
-        Assert.That(errors, Is.EquivalentTo(new[] { "generated_size", "generated_classes" }));
+        var errors = (Options with { GeneratedSize = 16, GeneratedClasses = 11, GeneratedClutter = 2, GeneratedSaturation = double.NaN }).Validate().Select(e => e.Key).ToList();
+        Assert.That(errors, Is.EquivalentTo(new[] { "generated_size", "generated_classes", "generated_clutter", "generated_saturation" }));
         Assert.That((Options with { Format = "pascal" }).Validate().Single().Message, Does.Contain("generated"));
+    }
+
+    [Test]
+    public void A_plain_grey_set_has_the_same_objects_in_its_own_folder()
+    {
+        var run = TestFolders.NewTemp("det-generated");
+        var (full, _) = Options.ReadSplits(run);
+        var (plain, _) = (Options with { GeneratedClutter = 0, GeneratedSaturation = 0 }).ReadSplits(run);
+        Assert.That(Path.GetDirectoryName(plain.Records[0].Path), Is.Not.EqualTo(Path.GetDirectoryName(full.Records[0].Path)), "a setting has its own folder");
+        for (int i = 0; i < full.Records.Count; i++)
+            Assert.That(plain.Records[i].Objects.Select(o => (o.Class, o.Box[0], o.Box[1], o.Box[2], o.Box[3])),
+                Is.EqualTo(full.Records[i].Objects.Select(o => (o.Class, o.Box[0], o.Box[1], o.Box[2], o.Box[3]))), "the same draws, only the paint differs");
     }
 }

@@ -80,12 +80,15 @@ public sealed class OptionsWriterTests
         // STL-10 recipes evaluate on its 'labeled' split: they are checked against header-only STL-10 files.
         var data = relative.Contains("stl10") ? $"data.root={ShippedRecipeTests.FakeStl10.Value}" : "data={name: shapes-on-clutter}";
         var args = new List<string> { "recipe", "check", Path.Combine(ShippedRecipeTests.Configs, relative), "--set", data };
-        var first = Ccrop.Invoke([.. args]);
+        // Detection stages' files are checked too: both checks run where header-only stand-ins for them are.
+        var root = TestFolders.NewTemp("full");
+        var recipe = Path.Combine(ShippedRecipeTests.Configs, relative);
+        var first = ShippedRecipeTests.InFolderWithDetectionFiles(recipe, root, [.. args]);
         Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
-        var copy = Path.Combine(TestFolders.NewTemp("full"), "full.yaml");
+        var copy = Path.Combine(root, "full.yaml");
         File.WriteAllText(copy, first.Out);
 
-        var second = Ccrop.Invoke("recipe", "check", copy);
+        var second = ShippedRecipeTests.InFolderWithDetectionFiles(recipe, root, "recipe", "check", copy);
 
         Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
         Assert.That(second.Out, Is.EqualTo(first.Out));

@@ -89,6 +89,12 @@ public sealed class BoxUpdateHookTests
         double meanIou = s.Sampler.Boxes.Zip(s.Data.ObjectBoxes!, global::ContrastiveCrop.Imaging.Localization.BoxOverlap.IoU).Average();
         Assert.That(update.GetProperty("mean_iou").GetDouble(), Is.EqualTo(meanIou).Within(1e-9));
         Assert.That(update.GetProperty("mean_box_area").GetDouble(), Is.EqualTo(s.Sampler.Boxes.Average(b => b.Area)).Within(1e-6));
+        // The results-table rows after training: the final boxes' statistics, the IoU beside the whole image's
+        // (for a true box inside the image, IoU with the whole image is the true box's area).
+        Assert.That(hook.ResultsLabel, Is.EqualTo("contrastive-crop"));
+        var results = hook.Results();
+        Assert.That(results["mean_iou"], Is.EqualTo(meanIou).Within(1e-9));
+        Assert.That(results["whole_image_iou"], Is.EqualTo(s.Data.ObjectBoxes!.Average(b => (double)b.Area)).Within(1e-6));
 
         var folder = Path.Combine(s.Run.RunDirectory, "diagnostics");
         foreach (var name in new[] { "heatmaps-epoch-004.png", "crops-epoch-004.png", "box-areas-epoch-004.png" })

@@ -1,7 +1,8 @@
 using System.Globalization;
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Plugins.Samplers.Diagnostics.SheetDrawing;
+using static ContrastiveCrop.Imaging.Sheets.SheetDrawing;
+using static ContrastiveCrop.Plugins.Samplers.Diagnostics.DiagnosticSheets;
 
 namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 

@@ -1,6 +1,7 @@
 using ContrastiveCrop.Contracts;
 using SkiaSharp;
-using static ContrastiveCrop.Plugins.Samplers.Diagnostics.SheetDrawing;
+using static ContrastiveCrop.Imaging.Sheets.SheetDrawing;
+using static ContrastiveCrop.Plugins.Samplers.Diagnostics.DiagnosticSheets;
 
 namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
 

@@ -1,24 +1,29 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Sdk.Checkpoints;
 using SkiaSharp;
 
-namespace ContrastiveCrop.Plugins.Samplers.Diagnostics;
+namespace ContrastiveCrop.Imaging.Sheets;
 
-/// <summary>Drawing primitives shared by the diagnostic sheets (SkiaSharp; PNG files anyone can open).</summary>
-internal static class SheetDrawing
+/// <summary>
+/// Drawing primitives of the image sheets (PNG files anyone can open): the host's <c>ccrop crops preview</c> and the
+/// samplers plugin's ContrastiveCrop diagnostics (crop pairs, heatmaps, box areas) draw with these, so a crop or a
+/// view looks the same on every sheet. SkiaSharp; the program that draws supplies its native library.
+/// </summary>
+public static class SheetDrawing
 {
-    /// <summary>Space between tiles and around the sheet.</summary>
+    /// <summary>Space between tiles and around a sheet.</summary>
     public const int Gap = 4;
 
     /// <summary>Height of a line of caption text.</summary>
     public const int LineHeight = 18;
 
-    /// <summary>Learned boxes.</summary>
-    public static readonly SKColor Learned = new(255, 40, 40);
-    /// <summary>True object boxes.</summary>
-    public static readonly SKColor Truth = new(40, 255, 80);
-    /// <summary>First and second view of a crop pair.</summary>
-    public static readonly SKColor[] Views = [new(255, 220, 0), new(0, 200, 255)];
+    /// <summary>Outline colours of view 0, 1, 2, 3 (repeating): yellow, blue, magenta, green.</summary>
+    public static readonly IReadOnlyList<SKColor> ViewColours = [new(255, 220, 0), new(0, 200, 255), new(255, 0, 200), new(40, 220, 60)];
+
+    /// <summary>The name of view <paramref name="view"/>'s colour, for captions.</summary>
+    public static string ViewColourName(int view) => (view % ViewColours.Count) switch
+    {
+        0 => "yellow", 1 => "blue", 2 => "magenta", _ => "green",
+    };
 
     /// <summary>A white sheet of the given size.</summary>
     public static SKSurface Sheet(int width, int height)
@@ -46,12 +51,11 @@ internal static class SheetDrawing
     /// <summary>Draws <paramref name="source"/> (a pixel rectangle of <paramref name="image"/>, or all of it) into <paramref name="tile"/>.</summary>
     public static void DrawImage(SKCanvas canvas, SKImage image, SKRect tile, SKRect? source = null)
     {
-        // Nearest-neighbour keeps tiny images' pixels visible when enlarged.
-        var sampling = new SKSamplingOptions(SKFilterMode.Nearest);
-        canvas.DrawImage(image, source ?? SKRect.Create(image.Width, image.Height), tile, sampling);
+        // Nearest-neighbour keeps tiny images' pixels visible as blocks when enlarged.
+        canvas.DrawImage(image, source ?? SKRect.Create(image.Width, image.Height), tile, new SKSamplingOptions(SKFilterMode.Nearest));
     }
 
-    /// <summary>Outlines a normalised box inside <paramref name="tile"/>.</summary>
+    /// <summary>Outlines a normalised box inside <paramref name="tile"/> with an antialiased 2-pixel stroke (boxes that are fractions of an image).</summary>
     public static void DrawBox(SKCanvas canvas, SKRect tile, NormalizedBox box, SKColor colour, bool dashed = false)
     {
         using var paint = new SKPaint { Color = colour, Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = true };
@@ -61,11 +65,19 @@ internal static class SheetDrawing
             tile.Left + box.W1 * tile.Width, tile.Top + box.H1 * tile.Height), paint);
     }
 
-    /// <summary>Outlines a crop of a <paramref name="height"/> × <paramref name="width"/> image inside <paramref name="tile"/>.</summary>
-    public static void DrawCrop(SKCanvas canvas, SKRect tile, CropBox crop, int height, int width, SKColor colour) =>
-        DrawBox(canvas, tile, new NormalizedBox(
-            (float)crop.Top / height, (float)crop.Left / width,
-            (float)(crop.Top + crop.Height) / height, (float)(crop.Left + crop.Width) / width), colour);
+    /// <summary>
+    /// Outlines the sheet-pixel rectangle <paramref name="box"/> with four filled bands of <paramref name="thickness"/>
+    /// pixels inside it: exact pixels (crops are whole image pixels), unlike an antialiased stroke centred on the edge.
+    /// </summary>
+    public static void DrawOutline(SKCanvas canvas, SKRectI box, SKColor colour, int thickness)
+    {
+        using var paint = new SKPaint { Color = colour, Style = SKPaintStyle.Fill, IsAntialias = false };
+        int t = Math.Min(thickness, Math.Min(box.Width, box.Height));
+        canvas.DrawRect(SKRect.Create(box.Left, box.Top, box.Width, t), paint);
+        canvas.DrawRect(SKRect.Create(box.Left, box.Bottom - t, box.Width, t), paint);
+        canvas.DrawRect(SKRect.Create(box.Left, box.Top, t, box.Height), paint);
+        canvas.DrawRect(SKRect.Create(box.Right - t, box.Top, t, box.Height), paint);
+    }
 
     /// <summary>Writes one line of black text with its baseline at <paramref name="y"/>.</summary>
     public static void Text(SKCanvas canvas, string text, float x, float y, float size = 13)
@@ -73,6 +85,13 @@ internal static class SheetDrawing
         using var font = new SKFont(SKTypeface.Default, size);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(text, x, y, SKTextAlign.Left, font, paint);
+    }
+
+    /// <summary>Width of <paramref name="text"/> as <see cref="Text"/> draws it.</summary>
+    public static float TextWidth(string text, float size = 13)
+    {
+        using var font = new SKFont(SKTypeface.Default, size);
+        return font.MeasureText(text);
     }
 
     /// <summary>The jet colour map: 0 → dark blue, 0.5 → green-yellow, 1 → dark red.</summary>
@@ -83,11 +102,11 @@ internal static class SheetDrawing
         return (Channel(4 * t - 3), Channel(4 * t - 2), Channel(4 * t - 1));
     }
 
-    /// <summary>Encodes the sheet as PNG and writes it atomically.</summary>
-    public static void SavePng(SKSurface surface, string path)
+    /// <summary>The sheet encoded as PNG (the caller writes it, atomically).</summary>
+    public static byte[] EncodePng(SKSurface surface)
     {
         using var snapshot = surface.Snapshot();
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, stream => data.SaveTo(stream));
+        return data.ToArray();
     }
 }

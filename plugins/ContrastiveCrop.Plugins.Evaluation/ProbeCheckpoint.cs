@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Sdk.Training;
+using static TorchSharp.torch;
+
+namespace ContrastiveCrop.Plugins.Evaluation;
+
+/// <summary>
+/// Where a linear probe keeps its SDK checkpoint, so a killed run resumed with <c>ccrop run --resume</c> continues the
+/// probe from its last epoch instead of starting it again. The file is named after what the probe's result depends
+/// on — its options, the frozen backbone's weights and the run's seed — so a probe only ever resumes its own training:
+/// a second probe stage with other options, or a <c>pretrain.monitor</c> probe of an earlier backbone, has another name.
+/// </summary>
+internal static class ProbeCheckpoint
+{
+    /// <summary>The file prefix in the run's <c>checkpoints/</c> folder.</summary>
+    public const string Prefix = "linear-probe-";
+
+    /// <summary>
+    /// The checkpoint file of a probe with <paramref name="options"/> on <paramref name="backbone"/> in
+    /// <paramref name="run"/>. Probe checkpoints of other identities are removed (on rank 0): they belong to probes
+    /// that finished (an earlier monitor pass, an earlier stage), so at most one lingers in the folder.
+    /// </summary>
+    public static string For(LinearProbeOptions options, IBackbone backbone, IRunContext run)
+    {
+        var folder = Path.Combine(run.RunDirectory, "checkpoints");
+        var path = Path.Combine(folder, $"{Prefix}{Identity(options, backbone, run.Seed)}.pt");
+        if (RunServices.ProcessGroup(run).Rank == 0 && Directory.Exists(folder))
+            foreach (var other in Directory.EnumerateFiles(folder, Prefix + "*.pt").Where(f => f != path))
+                File.Delete(other);
+        return path;
+    }
+
+    /// <summary>The first 16 hex digits of SHA-256 over the options (as JSON), the seed and every backbone tensor's name and bytes.</summary>
+    public static string Identity(LinearProbeOptions options, IBackbone backbone, long seed)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(options));
+        hash.AppendData(BitConverter.GetBytes(seed));
+        foreach (var (name, value) in backbone.Network.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            using var cpu = value.detach().cpu().contiguous();
+            hash.AppendData(cpu.bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+}

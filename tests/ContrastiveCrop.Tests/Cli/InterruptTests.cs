@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ContrastiveCrop.Engine.Runs;
+using NUnit.Framework;
+
+namespace ContrastiveCrop.Tests.Cli;
+
+/// <summary>
+/// Ctrl+C (SIGINT) and SIGTERM sent to a ccrop process: the run stops after the current step, keeps its last
+/// checkpoint, records "interrupted" and exits 130; resumed, it logs every step once, as an uninterrupted run does.
+/// </summary>
+[TestFixture]
+public sealed class InterruptTests
+{
+    /// <summary>Long enough (3 steps an epoch) that a signal sent after the first checkpoint arrives mid-run.</summary>
+    private static string Recipe(int epochs) =>
+        TinyRecipe.Text().Replace("  epochs: 2\n", $"  epochs: {epochs}\n").Replace("  log_every: 1\n", "  log_every: 1\n  checkpoint_every: 1\n");
+
+    [TestCase("INT")]
+    [TestCase("TERM")]
+    public void A_signal_stops_the_run_with_its_checkpoint_kept_records_it_as_interrupted_and_exits_130(string signal)
+    {
+        var recipe = new TinyRecipe();
+        var path = recipe.Write(Recipe(400));
+
+        var (outcome, run) = Interrupted(recipe, path, signal);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(130), outcome.Error);
+        var errors = outcome.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:")).ToList();
+        var last = Path.Combine(run, "checkpoints", "last.pt");
+        Assert.That(errors, Is.EqualTo(new[] { $"error: interrupted; the last checkpoint '{last}' is kept. Continue with: ccrop run --resume '{run}'" }));
+        Assert.That(outcome.Error, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(Status(run), Is.EqualTo("interrupted"));
+        Assert.That(CheckpointFile.Load(last).Info.CompletedEpochs, Is.InRange(1, 399), "a whole checkpoint of an epoch before the end");
+        Assert.That(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories), Is.Empty);
+
+        var listing = recipe.Invoke("runs", "list", recipe.Runs);
+        Assert.That(listing.ExitCode, Is.EqualTo(0), listing.Error);
+        Assert.That(listing.Out.Split('\n').Single(l => l.Contains(Path.GetFileName(run))), Does.Contain("interrupted"));
+    }
+
+    [Test]
+    public void A_run_interrupted_and_resumed_logs_each_step_once_with_the_losses_of_an_uninterrupted_run()
+    {
+        const int epochs = 30;
+        var reference = new TinyRecipe();
+        var full = Child(reference, "run", reference.Write(Recipe(epochs)));
+        Assert.That(full.ExitCode, Is.EqualTo(0), full.Error);
+        var uninterrupted = Directory.GetDirectories(reference.Runs).Single();
+
+        var recipe = new TinyRecipe();
+        var (stopped, run) = Interrupted(recipe, recipe.Write(Recipe(epochs)), "INT");
+        Assert.That(stopped.ExitCode, Is.EqualTo(130), stopped.Error);
+        long checkpointStep = CheckpointFile.Load(Path.Combine(run, "checkpoints", "last.pt")).Info.Step;
+        Assert.That(Records(run).Count(r => r.Stage == "pretrain/step" && r.Step > checkpointStep), Is.GreaterThan(0),
+            "the killed run logged steps after its checkpoint, which the resumed run repeats");
+
+        var resumed = Child(recipe, "run", "--resume", run);
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        var records = Records(run);
+        Assert.That(records.Select(r => (r.Stage, r.Step)), Is.Unique);
+        var expected = Records(uninterrupted);
+        Assert.That(records.Select(r => (r.Stage, r.Step)), Is.EqualTo(expected.Select(r => (r.Stage, r.Step))), "same records, same order");
+        Assert.That(records.Where(r => r.Stage == "pretrain/step").Select(r => r.Loss),
+                    Is.EqualTo(expected.Where(r => r.Stage == "pretrain/step").Select(r => r.Loss)).Within(1e-6));
+        Assert.That(Status(run), Is.EqualTo("finished"));
+    }
+
+    private static (Ccrop.Outcome Outcome, string Run) Interrupted(TinyRecipe recipe, string path, string signal)
+    {
+        using var process = Start(recipe, "run", path);
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var deadline = Stopwatch.StartNew();
+        string? run = null;
+        // Signal once the first checkpoint exists: from then on the run has something to keep.
+        while (run is null || !File.Exists(Path.Combine(run, "checkpoints", "last.pt")))
+        {
+            if (process.HasExited) Assert.Fail($"ccrop ended (exit {process.ExitCode}) before its first checkpoint: {error.Result}");
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3)) { process.Kill(); Assert.Fail("no checkpoint within 3 minutes"); }
+            run = Directory.Exists(recipe.Runs) ? Directory.GetDirectories(recipe.Runs).SingleOrDefault() : null;
+            Thread.Sleep(50);
+        }
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal, process.Id.ToString()]))!) kill.WaitForExit();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill();
+            Assert.Fail($"ccrop did not stop within 2 minutes of SIG{signal}");
+        }
+        Assert.That(process.ExitCode, Is.Not.EqualTo(0), $"the run finished before SIG{signal} arrived; make it longer");
+        return (new Ccrop.Outcome(process.ExitCode, output.Result, error.Result), run);
+    }
+
+    private static Process Start(TinyRecipe recipe, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = recipe.Folder, RedirectStandardError = true, RedirectStandardOutput = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ccrop.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["CCROP_PLAIN"] = "1";
+        return Process.Start(start)!;
+    }
+
+    private static Ccrop.Outcome Child(TinyRecipe recipe, params string[] args)
+    {
+        using var process = Start(recipe, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new Ccrop.Outcome(process.ExitCode, output.Result, error);
+    }
+
+    private static string Status(string run) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "manifest.json"))).RootElement.GetProperty("status").GetString()!;
+
+    private static List<(string Stage, long Step, double Loss)> Records(string run) =>
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => TensorBoardReplay.Parse(l)!.Value)
+            .Select(r => (r.Stage, r.Step, r.Values.GetValueOrDefault("loss", double.NaN))).ToList();
+}
