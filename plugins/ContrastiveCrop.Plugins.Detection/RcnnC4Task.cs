@@ -70,12 +70,14 @@ public abstract class RcnnC4Task : IDownstreamTask
         var timer = new StageTimes();
         model.Timer = timer;
         double loss;
-        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer))
+        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer, test))
             loss = trainer.Train();
         var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
         timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, stage).Evaluate(model, test);
         run.Log($"{stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
+        // The learning curve ends at the final model.
+        if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
         // The results table labels repeated stages by their init too; this row keeps it machine-readable.
         metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
         metrics["final_loss"] = loss;

@@ -100,6 +100,12 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks
     public int CheckpointEvery { get; init; } = 1000;
     /// <summary>Log losses every this many iterations.</summary>
     public int LogEvery { get; init; } = 20;
+    /// <summary>
+    /// Evaluate on the test split every this many iterations (0 = only at the end) and log AP, AP50, AP75
+    /// (and the per-class values) as the stage's <c>&lt;stage&gt;/eval</c> metrics: a learning curve of AP
+    /// against iterations, plotted in report.html. Each evaluation is a full test pass (as long as the final one).
+    /// </summary>
+    public int EvalEvery { get; init; }
 
     /// <summary>RPN proposals kept before NMS in training.</summary>
     public int PreNmsTopkTrain { get; init; } = 12000;
@@ -148,6 +154,7 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks
         if (WarmupIters < 0) yield return new OptionError("warmup_iters", "must not be negative.");
         if (CheckpointEvery <= 0) yield return new OptionError("checkpoint_every", "must be positive.");
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive.");
+        if (EvalEvery < 0) yield return new OptionError("eval_every", $"must be 0 (evaluate only at the end) or a positive number of iterations; got {EvalEvery}.");
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
     }
 

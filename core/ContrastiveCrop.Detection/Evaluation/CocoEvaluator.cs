@@ -220,7 +220,8 @@ public static class CocoEvaluator
         return new Detection(box, d.Area, d.Score, null);
     }
 
-    private static CocoSummary Summarize(CocoIouType iouType, double[,,,,] precision, double[,,,] recall)
+    /// <summary>The twelve summary numbers of an <see cref="Accumulate"/> result (so a caller needing both accumulates once).</summary>
+    public static CocoSummary Summarize(CocoIouType iouType, double[,,,,] precision, double[,,,] recall)
     {
         var layout = CocoSummary.Layout;
         var stats = new double[layout.Count];

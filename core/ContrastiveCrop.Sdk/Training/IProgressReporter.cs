@@ -6,7 +6,11 @@ namespace ContrastiveCrop.Sdk.Training;
 /// </summary>
 public interface IProgressReporter
 {
-    /// <summary><paramref name="label"/> starts (or resumes) at <paramref name="done"/> of <paramref name="total"/> units.</summary>
+    /// <summary>
+    /// <paramref name="label"/> starts (or resumes) at <paramref name="done"/> of <paramref name="total"/> units. Calls may
+    /// nest: a pass started inside a running stage (a box update, a test pass) takes <see cref="Advanced"/> until its
+    /// own <see cref="Stopped"/>, after which the outer stage's progress continues.
+    /// </summary>
     void Started(string label, long done, long total);
 
     /// <summary>Progress: <paramref name="done"/> units, with a one-line status (loss, rate, ...).</summary>

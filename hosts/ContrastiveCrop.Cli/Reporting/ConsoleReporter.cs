@@ -5,13 +5,16 @@ namespace ContrastiveCrop.Cli.Reporting;
 
 /// <summary>
 /// The live console: on a terminal, a Spectre.Console progress bar with ETA, loss, learning rate and
-/// throughput; when output is redirected (logs, CI, tests), plain lines only.
+/// throughput; when output is redirected (logs, CI, tests), plain lines only. A pass started while a stage's
+/// bar is showing (a box update or a test pass inside training) gets its own bar below it until it stops.
 /// </summary>
 internal sealed class ConsoleReporter : IProgressReporter, IDisposable
 {
     private readonly IAnsiConsole? terminal;
     private readonly Lock gate = new();
     private ProgressTask? task;
+    private ProgressContext? context;
+    private readonly Stack<ProgressTask> outer = new();
     private Task? display;
     private TaskCompletionSource? stopped;
 
@@ -32,42 +35,62 @@ internal sealed class ConsoleReporter : IProgressReporter, IDisposable
     public void Started(string label, long done, long total)
     {
         if (terminal is null) return;
+        lock (gate)
+        {
+            if (context is not null && task is not null)
+            {
+                // Nested: the running bar stays; the new one takes the updates until it stops.
+                outer.Push(task);
+                task = context.AddTask(Markup.Escape(label), maxValue: total);
+                task.Value = done;
+                return;
+            }
+        }
         var ready = new TaskCompletionSource();
         stopped = new TaskCompletionSource();
         display = Task.Run(() => terminal.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                      new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
+            .StartAsync(async progress =>
             {
-                task = context.AddTask(Markup.Escape(label), maxValue: total);
+                context = progress;
+                task = progress.AddTask(Markup.Escape(label), maxValue: total);
                 task.Value = done;
                 ready.SetResult();
                 await stopped.Task;
-                context.Refresh();
+                progress.Refresh();
             }));
         ready.Task.Wait();
     }
 
-    /// <inheritdoc />
     public void Advanced(long done, string status)
     {
-        if (task is null) return;
-        task.Value = done;
-        task.Description = Markup.Escape(status);
+        lock (gate)
+        {
+            if (task is null) return;
+            task.Value = done;
+            task.Description = Markup.Escape(status);
+        }
     }
 
-    /// <inheritdoc />
     public void Line(string text) => Log(text);
 
-    /// <inheritdoc />
     public void Stopped()
     {
+        lock (gate)
+        {
+            if (outer.Count > 0)
+            {
+                task?.StopTask();
+                task = outer.Pop();
+                return;
+            }
+        }
         stopped?.TrySetResult();
         display?.Wait();
-        (task, display, stopped) = (null, null, null);
+        (task, context, display, stopped) = (null, null, null, null);
     }
 
-    /// <inheritdoc />
     public void Dispose() => Stopped();
 }

@@ -176,11 +176,34 @@ internal static class RunReport
                 page.Append("</tbody></table>\n");
             }
             else page.Append("<p>This stage logged no per-class metrics (names of the form <code>AP50/&lt;class&gt;</code>).</p>\n");
-            var train = run.Stage(stage + "/train").ToList();
-            var losses = train.SelectMany(r => r.Values.Keys).Distinct().Where(k => k.Contains("loss", StringComparison.Ordinal)).ToList();
-            Figures(page, null, [($"{stage} training loss", ReportCharts.Png($"{stage}: training losses", "iteration", "loss",
-                losses.Select(k => new Curve(k, run.Series(stage + "/train", k, byEpoch: false)))))]);
         }
+        DetectionCurves(page, run, stages);
+    }
+
+    /// <summary>
+    /// The detection stages' training losses and learning curves. A stage trains under its own metrics name
+    /// (<c>faster-rcnn-c4-random/step</c>, AP during training as <c>…/eval</c>, with <c>eval_every</c>), which
+    /// starts with the results table's stage name (<c>faster-rcnn-c4</c>, or <c>faster-rcnn-c4 (init: random)</c>
+    /// when a recipe repeats it).
+    /// </summary>
+    private static void DetectionCurves(StringBuilder page, RunFolder run, IReadOnlyList<string> resultStages)
+    {
+        var names = resultStages.Select(s => s.Split(" (")[0].Split(" #")[0]).Distinct().ToList();
+        bool IsDetection(string metricsStage) => names.Any(n => metricsStage.StartsWith(n, StringComparison.Ordinal));
+        string Trained(string metricsStage) => metricsStage[..metricsStage.LastIndexOf('/')];
+        var all = run.Metrics.Select(m => m.Stage).Distinct().ToList();
+        var figures = new List<(string, byte[]?)>();
+        foreach (var stage in all.Where(s => s.EndsWith("/step", StringComparison.Ordinal) && IsDetection(s)))
+        {
+            var losses = run.Stage(stage).SelectMany(r => r.Values.Keys).Distinct().Where(k => k.StartsWith("loss", StringComparison.Ordinal)).ToList();
+            figures.Add(($"{Trained(stage)} training loss", ReportCharts.Png($"{Trained(stage)}: training losses", "iteration", "loss",
+                losses.Select(k => new Curve(k, run.Series(stage, k, byEpoch: false))))));
+        }
+        var evaluated = all.Where(s => s.EndsWith("/eval", StringComparison.Ordinal) && IsDetection(s)).ToList();
+        if (evaluated.Count > 0)
+            figures.Add(("Learning curve: AP50 on the test split against iterations", ReportCharts.Png("Detection learning curve", "iteration", "AP50 (%)",
+                evaluated.Select(s => new Curve(Trained(s), run.Series(s, "AP50", byEpoch: false) is { Count: > 0 } voc ? voc : run.Series(s, "bbox_AP50", byEpoch: false))))));
+        Figures(page, null, figures);
     }
 
     private static void OtherPlots(StringBuilder page, RunFolder run) =>

@@ -34,8 +34,12 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     private readonly StageTimes? _timer;
     private readonly IProcessGroup _group;
 
-    /// <summary>Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>.</summary>
-    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null)
+    /// <summary>
+    /// Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>; with
+    /// <c>eval_every</c> set, <paramref name="test"/> is evaluated during training (<see cref="PeriodicEvaluationHook"/>).
+    /// </summary>
+    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null,
+                            DetectionSplit? test = null)
         : base(SettingsFor(options, run, stage), run)
     {
         _records = split.NonEmpty();
@@ -57,6 +61,12 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         // First, so every replica holds rank 0's weights before any other hook looks at the model.
         if (_group.WorldSize > 1) Register([new GradientAveragingHook(_group, model)]);
         if (timer is not null) Register([new StepTimer(timer)]);
+        if (options.EvalEvery > 0 && test is not null)
+        {
+            var evaluation = new DetectionEvaluation(options, run, stage);
+            // Only the final test pass writes the results file.
+            Register([new PeriodicEvaluationHook(options.EvalEvery, model, () => evaluation.Evaluate(model, test, interim: true).Metrics)]);
+        }
     }
 
     private static TrainerSettings SettingsFor(RcnnOptions options, IRunContext run, string stage) =>

@@ -76,19 +76,37 @@ public sealed class BoxUpdateHook(ContrastiveCropSampler sampler, IBackbone back
     public void UpdateBoxes(IRunContext run)
     {
         var group = RunServices.ProcessGroup(run);
-        if (group.WorldSize == 1)
+        // The host's progress bar with ETA (below the pretraining bar, which is paused meanwhile); this rank's share.
+        var progress = RunServices.Progress(run);
+        try
         {
-            pass.ForAllImages(data, backbone, run, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
-            return;
+            long done = 0;
+            void Update(int[] indices, Tensor maps, int size)
+            {
+                sampler.UpdateFromFeatureMaps(indices, maps, size, size);
+                done += indices.Length;
+                progress?.Advanced(done, $"box update {done}/{data.Count} images");
+            }
+            if (group.WorldSize == 1)
+            {
+                progress?.Started($"box update: {data.Count} images", 0, data.Count);
+                pass.ForAllImages(data, backbone, run, Update);
+                return;
+            }
+            GradientAveragingHook.BroadcastFromRankZero(group, backbone.Network);
+            var shard = pass.Shard(group, data);
+            progress?.Started($"box update: {shard.Indices.Length} of {data.Count} images on this rank", 0, shard.Indices.Length);
+            pass.ForBatches(data, backbone, run, shard, Update);
+            // This rank's boxes are current for its own images only; the gather gives every rank all of them, in image order.
+            using var scope = NewDisposeScope();
+            var own = shard.Indices.SelectMany(i => { var b = sampler.Boxes[i]; return new[] { b.H0, b.W0, b.H1, b.W1 }; }).ToArray();
+            var all = shard.Gather(group, tensor(own, [own.Length / 4, 4]));
+            sampler.SetState(new Dictionary<string, Tensor> { ["boxes"] = all, ["localized"] = tensor(1L) });
         }
-        GradientAveragingHook.BroadcastFromRankZero(group, backbone.Network);
-        var shard = pass.Shard(group, data);
-        pass.ForBatches(data, backbone, run, shard, (indices, maps, size) => sampler.UpdateFromFeatureMaps(indices, maps, size, size));
-        // This rank's boxes are current for its own images only; the gather gives every rank all of them, in image order.
-        using var scope = NewDisposeScope();
-        var own = shard.Indices.SelectMany(i => { var b = sampler.Boxes[i]; return new[] { b.H0, b.W0, b.H1, b.W1 }; }).ToArray();
-        var all = shard.Gather(group, tensor(own, [own.Length / 4, 4]));
-        sampler.SetState(new Dictionary<string, Tensor> { ["boxes"] = all, ["localized"] = tensor(1L) });
+        finally
+        {
+            progress?.Stopped();
+        }
     }
 
     /// <summary>

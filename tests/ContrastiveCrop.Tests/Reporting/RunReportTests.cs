@@ -32,8 +32,10 @@ public sealed class RunReportTests
             Line("monitor/knn", 4, "\"epoch\":2,\"top1\":25"),
             Line("contrastive-crop/update", 4, "\"epoch\":2,\"mean_box_area\":0.6,\"box_area_p10\":0.3,\"box_area_p50\":0.6,\"box_area_p90\":0.9,\"mean_iou\":0.4,\"whole_image_iou\":0.2"),
             Line("knn", 0, "\"top1\":25"),
-            Line("faster-rcnn-c4/train", 10, "\"total_loss\":2.0,\"loss_cls\":1.0,\"lr\":0.02"),
-            Line("faster-rcnn-c4/train", 20, "\"total_loss\":1.5,\"loss_cls\":0.7,\"lr\":0.02"),
+            Line("faster-rcnn-c4-random/step", 10, "\"loss\":2.0,\"loss_cls\":1.0,\"lr\":0.02"),
+            Line("faster-rcnn-c4-random/eval", 10, "\"AP\":5,\"AP50\":12.5,\"AP75\":3"),
+            Line("faster-rcnn-c4-random/step", 20, "\"loss\":1.5,\"loss_cls\":0.7,\"lr\":0.02"),
+            Line("faster-rcnn-c4-random/eval", 20, "\"AP\":12.5,\"AP50\":30.25,\"AP75\":10"),
         ]);
         File.WriteAllText(Path.Combine(run, "results.md"), """
             # Results: synthetic
@@ -70,8 +72,9 @@ public sealed class RunReportTests
         Assert.That(Attribute(dom, "checked"), Is.EqualTo("yes"), "the page's load handler ran");
         Assert.That(Attribute(dom, "errors"), Is.EqualTo("0"));
         // 5 training charts (loss, lr, kNN monitor, positive similarity, embedding spread), 2 box charts,
-        // 2 diagnostic sheets, 1 detection loss chart, 1 plot from plots/.
-        Assert.That(Attribute(dom, "images"), Is.EqualTo("11/11"));
+        // 2 diagnostic sheets, 1 detection loss chart, 1 detection learning curve, 1 plot from plots/.
+        Assert.That(Attribute(dom, "images"), Is.EqualTo("12/12"));
+        Assert.That(dom, Does.Contain("faster-rcnn-c4-random training loss").And.Contain("Learning curve: AP50"));
         var results = Regex.Match(dom, "<table id=\"results\".*?</table>", RegexOptions.Singleline).Value;
         Assert.That(Regex.Matches(results, "<tr>").Count, Is.EqualTo(1 + 6));
         Assert.That(results, Does.Contain("<td>AP50/square</td><td class=\"num\">20.5</td>"));
@@ -86,7 +89,7 @@ public sealed class RunReportTests
     {
         var html = File.ReadAllText(RunReport.Write(SyntheticRun(0.1)));
         Assert.That(Regex.Matches(html, "(?:src|href)=\"(?!data:)").Count, Is.EqualTo(0));
-        Assert.That(Regex.Matches(html, "src=\"data:image/png;base64,").Count, Is.EqualTo(11));
+        Assert.That(Regex.Matches(html, "src=\"data:image/png;base64,").Count, Is.EqualTo(12));
     }
 
     [Test]

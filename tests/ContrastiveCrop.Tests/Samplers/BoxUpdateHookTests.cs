@@ -7,6 +7,7 @@ using ContrastiveCrop.Plugins.Backbones;
 using ContrastiveCrop.Plugins.Datasets;
 using ContrastiveCrop.Plugins.Methods;
 using ContrastiveCrop.Plugins.Samplers;
+using ContrastiveCrop.Tests.Sdk;
 using NUnit.Framework;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -32,11 +33,11 @@ public sealed class BoxUpdateHookTests
         }
     }
 
-    private static Setup Create()
+    private static Setup Create(IProgressReporter? progress = null)
     {
         manual_seed(3);
         var directory = RunDirectory.Create(TestFolders.NewTemp("box-update"), "t", DateTime.UtcNow);
-        var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None);
+        var run = new RunContext(directory, CPU, 0, _ => { }, CancellationToken.None, progress: progress);
         var data = new ShapesOnClutter(new ShapesOnClutterOptions { TrainCount = Images, TestCount = 1, ImageSize = 16 }).Open("train");
         var backbone = new ResNet(new ResNetOptions(18, WidthMultiplier: 0.125, SmallDataStem: true));
         var method = new SimClr(new SimClrOptions(), backbone);
@@ -118,5 +119,19 @@ public sealed class BoxUpdateHookTests
         Assert.That(values["mean_iou"], Is.EqualTo(0.625).Within(1e-9));
         Assert.That(values["whole_image_iou"], Is.EqualTo(0.25).Within(1e-9));
         Assert.That(BoxUpdateHook.Statistics(boxes, null).ContainsKey("mean_iou"), Is.False);
+    }
+
+    [Test]
+    public void An_update_reports_its_images_to_the_hosts_progress_display_batch_by_batch()
+    {
+        var progress = new RecordingProgress();
+        using var s = Create(progress);
+        var hook = s.Hook(batchSize: 10);
+        hook.BeforeTrain(s.After(0, 10));
+
+        hook.UpdateBoxes(s.Run);
+
+        // 24 images in batches of 10: 10, 20, 24 done.
+        Assert.That(progress.Calls, Is.EqualTo(new[] { "start box update: 24 images 0/24", "advance 10", "advance 20", "advance 24", "stop" }));
     }
 }
