@@ -51,6 +51,12 @@ public abstract class RcnnC4Task : IDownstreamTask
             var description = context.CheckpointPath ?? "the run's backbone";
             var report = BackboneWeights.Load(model, source, description);
             run.Log($"{stage}: initialised from {description}: {report.Summary()}.");
+            if (_options.RescaleBackbone)
+            {
+                var factors = ConvNormRescaling.Apply(model);
+                run.Log(string.Create(CultureInfo.InvariantCulture,
+                    $"{stage}: rescaled {factors.Count} convolutions to He-initialisation norms (rescale_backbone; factors {factors.Min(f => f.Factor):F2}–{factors.Max(f => f.Factor):F2})."));
+            }
         }
         else if (imported is not null)
         {

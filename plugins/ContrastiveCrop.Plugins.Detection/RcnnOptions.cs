@@ -58,6 +58,12 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks
     /// </summary>
     public string Init { get; init; } = "backbone";
     /// <summary>
+    /// With <c>init: backbone</c>: rescale each convolution that feeds a BatchNorm to a He initialisation's norm
+    /// (the function is unchanged), so pretrained layers whose weights grew during pretraining fine-tune at the
+    /// learning rate a random initialisation gets.
+    /// </summary>
+    public bool RescaleBackbone { get; init; }
+    /// <summary>
     /// With <c>init: checkpoint</c>: a PyTorch (.pth/.pt/.pth.tar, zip format) or safetensors ResNet file in any
     /// layout ccrop imports (torchvision, MoCo, SimCLR, SimSiam, BYOL); relative to the working directory.
     /// </summary>
