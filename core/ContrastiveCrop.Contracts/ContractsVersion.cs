@@ -15,7 +15,7 @@ public static class ContractsVersion
     public const int Major = 2;
 
     /// <summary>Additive-change counter within a major version.</summary>
-    /// <remarks>2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work) and <c>DownstreamContext.Variant</c>.</remarks>
+    /// <remarks>2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work) <c>IBackboneChecks</c> and <c>DownstreamContext.Variant</c>.</remarks>
     public const int Minor = 1;
 
     /// <summary>The version as text, e.g. <c>1.0</c>.</summary>

@@ -12,7 +12,7 @@ namespace ContrastiveCrop.Plugins.Detection;
 /// protocol for VOC (detectron2 R50-C4, BN trained everywhere, 24k iterations at batch 16, lr 0.02,
 /// steps 18k/22k, warm-up 100, shorter side 480–800 step 32, test 800, max 1333).
 /// </summary>
-public sealed record RcnnOptions : IValidatableOptions, IInputChecks
+public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneChecks
 {
     /// <summary>
     /// <c>voc</c> (VOCdevkit), <c>coco</c> (instances JSON + image folder) or <c>generated</c> (shapes on
@@ -167,6 +167,10 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks
     /// <inheritdoc />
     /// <remarks>The devkit's image sets and annotations, the COCO files and image folders, the <c>init: checkpoint</c> file (<see cref="RcnnInputCheck"/>).</remarks>
     public IEnumerable<OptionError> CheckInputs() => RcnnInputCheck.Check(this);
+
+    /// <inheritdoc />
+    public IEnumerable<OptionError> CheckBackbone(IReadOnlyDictionary<string, long[]> backboneShapes, string backboneDescription) =>
+        Modeling.BackboneFit.Check(this, backboneShapes, backboneDescription);
 
     /// <summary>detectron2's WarmupMultiStepLR on the SDK's schedule: linear warm-up from <see cref="WarmupFactor"/>, then ×γ at each step passed.</summary>
     public LearningRateSchedule Schedule => LearningRateSchedule.MultiStep(Lr, Iterations, Steps.Select(s => (long)s), Gamma, WarmupIters, WarmupFactor);

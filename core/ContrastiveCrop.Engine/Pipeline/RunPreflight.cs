@@ -38,8 +38,37 @@ public static class RunPreflight
         CheckCheckpoint(plan, errors);
         CheckData(plan, factory, errors, warnings);
         CheckPluginInputs(plan, errors);
+        CheckBackboneUse(plan, factory, errors);
         if (errors.Count > 0) throw new RecipeException(errors);
         return warnings;
+    }
+
+    /// <summary>
+    /// The stages that need something of the backbone (<see cref="IBackboneChecks"/>) against the recipe's backbone,
+    /// built untrained here: a detector whose depth differs from the pretrained network's is reported now, not after
+    /// the pretraining. A backbone plugin that cannot be built without a run skips the check (the stage still checks at run time).
+    /// </summary>
+    private static void CheckBackboneUse(RunPlan plan, PluginFactory factory, List<RecipeError> errors)
+    {
+        var stages = plan.Evaluate.Where(s => s.Options is IBackboneChecks).ToList();
+        if (stages.Count == 0 || plan.Backbone is not { } architecture) return;
+        Dictionary<string, long[]> shapes;
+        try
+        {
+            var backbone = factory.Create<IBackbone>(architecture.Descriptor, architecture.Options);
+            using (backbone.Network)
+                shapes = backbone.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return;
+        }
+        foreach (var stage in stages)
+            foreach (var problem in ((IBackboneChecks)stage.Options!).CheckBackbone(shapes, architecture.KeyPath))
+            {
+                var keyPath = problem.Key.Length == 0 ? stage.KeyPath : $"{stage.KeyPath}.{problem.Key}";
+                errors.Add(new RecipeError(Locate(plan.Resolved, keyPath), keyPath, problem.Message));
+            }
     }
 
     private static void CheckDevice(RunPlan plan, Func<int> cudaDeviceCount, List<RecipeError> errors)

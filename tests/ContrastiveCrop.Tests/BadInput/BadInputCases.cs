@@ -35,8 +35,12 @@ internal static class BadInputCases
             return [.. command.Split(' '), r.Write(BadData.Replace(TinyRecipe.Text(), "- {name: knn, k: 5}", stage(set)))];
         }, 2, mentions);
 
+    /// <summary>A VOC detection stage; <c>init: random</c> unless <paramref name="more"/> sets init, since the tiny recipe's small-data stem fits no detector.</summary>
     private static string Voc(string set, string more = "") =>
-        $"- {{name: faster-rcnn-c4, devkit: {set}/VOCdevkit, train_sets: [2007/trainval], test_set: 2007/test, classes: [disc, square]{more}}}";
+        $"- {{name: faster-rcnn-c4, devkit: {set}/VOCdevkit, train_sets: [2007/trainval], test_set: 2007/test, classes: [disc, square]{(more.Contains("init:") ? "" : ", init: random")}{more}}}";
+
+    /// <summary>A detection stage of the tiny recipe's width: its backbone's small-data (3×3) stem is what does not fit.</summary>
+    private static string Voc_(string set) => Voc(set, ", init: backbone, depth: 18, width_multiplier: 0.0625");
 
     public static IEnumerable<BadInputCase> All()
     {
@@ -116,9 +120,9 @@ internal static class BadInputCases
                             [Path("recipe.yaml:3:1"), "device 'cuda:x' is not one of"], "recipe check");
 
         // ---- a detection stage's own files (IInputChecks), found before pretraining ----
-        yield return Detection("Detection_devkit_missing", set => $"- {{name: faster-rcnn-c4, devkit: {set}/nowhere}}",
+        yield return Detection("Detection_devkit_missing", set => $"- {{name: faster-rcnn-c4, devkit: {set}/nowhere, init: random}}",
             ["evaluate[0].devkit", Path("detection/nowhere"), "does not exist"]);
-        yield return Detection("Recipe_check_of_a_detection_devkit_that_is_a_file", set => $"- {{name: faster-rcnn-c4, devkit: {set}/annotations/instances_test.json}}",
+        yield return Detection("Recipe_check_of_a_detection_devkit_that_is_a_file", set => $"- {{name: faster-rcnn-c4, devkit: {set}/annotations/instances_test.json, init: random}}",
             ["evaluate[0].devkit", "is a file"], "recipe check");
         yield return Detection("Detection_image_set_missing", set => Voc(set).Replace("test_set: 2007/test", "test_set: 2007/val"),
             ["evaluate[0].test_set", Path("detection/VOCdevkit/VOC2007/ImageSets/Main/val.txt"), "does not exist"]);
@@ -129,10 +133,14 @@ internal static class BadInputCases
             damage: set => File.WriteAllText(System.IO.Path.Combine(set, "VOCdevkit", "VOC2007", "Annotations", "test_00000.xml"), "<annotation><object>"));
         yield return Detection("Detection_coco_instances_file_missing", set =>
                 $"- {{name: mask-rcnn-c4, format: coco, train_json: {set}/annotations/gone.json, train_images: {set}/VOCdevkit/VOC2007/JPEGImages, " +
-                $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages}}",
+                $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages, init: random}}",
             ["evaluate[0].train_json", Path("detection/annotations/gone.json"), "does not exist"]);
         yield return Detection("Detection_init_checkpoint_is_not_weights", set => Voc(set, $", init: checkpoint, checkpoint: {set}/annotations/instances_test.json"),
             ["evaluate[0].checkpoint", Path("detection/annotations/instances_test.json"), "is not a checkpoint"]);
+
+        // ---- a detection stage that cannot use the pretrained backbone (IBackboneChecks), found before pretraining ----
+        yield return Detection("Recipe_check_of_a_detector_that_does_not_fit_the_pretrained_backbone", Voc_,
+            ["evaluate[0].init", "does not fit pretrain.backbone", "'conv1.weight' has shape [4, 3, 3, 3]", "[4, 3, 7, 7]", "small-data stem"], "recipe check");
 
         // ---- output folder ----
         yield return new("Output_dir_is_a_file", r =>
