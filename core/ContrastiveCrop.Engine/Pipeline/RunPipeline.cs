@@ -207,6 +207,14 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
     }
 
     /// <summary>
+    /// Durations and rates (names ending in <c>seconds</c>, <c>per_second</c> or <c>minutes</c>) measure the machine, not the
+    /// backbone: they stay in the full table above but are left out of the comparison.
+    /// </summary>
+    private static bool IsTiming(string metric) =>
+        metric.EndsWith("seconds", StringComparison.Ordinal) || metric.EndsWith("per_second", StringComparison.Ordinal) ||
+        metric.EndsWith("minutes", StringComparison.Ordinal) || metric.StartsWith("train_seconds_", StringComparison.Ordinal);
+
+    /// <summary>
     /// Every stage's metrics on the pretrained backbone beside the same metrics on the untrained one, with the
     /// difference: the comparison <c>random_init_baseline</c> exists for. Six cells a row, so readers of the
     /// three-cell table above (report, compare) skip it.
@@ -221,7 +229,7 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         {
             if (!byLabel.TryGetValue(BaselineLabel(stage), out var baseline)) continue;
             foreach (var (name, value) in metrics)
-                if (baseline.TryGetValue(name, out var other))
+                if (baseline.TryGetValue(name, out var other) && !IsTiming(name))
                     text.AppendLine(CultureInfo.InvariantCulture, $"| {stage} | {name} | {value:G6} | {other:G6} | {value - other:+0.###;-0.###;0} |");
         }
         return text.ToString();

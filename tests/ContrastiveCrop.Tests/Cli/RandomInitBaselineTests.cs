@@ -45,6 +45,10 @@ public sealed class RandomInitBaselineTests
         Assert.That(cells[4], Is.EqualTo(Value(Row(untrained, "| knn | top1 |"))));
         Assert.That(double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(pretrained - random).Within(1e-3));
 
+        // Durations measure the machine, not the backbone: not compared.
+        var comparison = File.ReadAllLines(Path.Combine(run, "results.md")).Where(l => l.Split('|').Length == 7).ToList();
+        Assert.That(comparison.Where(l => l.Contains("second")), Is.Empty);
+
         // The baseline's probe keeps its own curve.
         var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
         Assert.That(metrics, Does.Contain("\"linear-probe-random-init/epoch\"").And.Contain("\"linear-probe/epoch\""));
