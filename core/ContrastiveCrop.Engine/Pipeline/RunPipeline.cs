@@ -143,32 +143,26 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             results.AddRange(result.HookResults);
         }
         var labels = StageLabels.For(plan.Evaluate.Select((stage, i) => (stage.Descriptor.Name, (RecipeMapping)plan.Recipe.Evaluate[i])).ToList());
-        for (int i = 0; i < plan.Evaluate.Count; i++)
+        void RunStages(IBackbone on, string? from, string? variant, Func<string, string> label, string how)
         {
-            var stage = plan.Evaluate[i];
-            if (backbone is null)
-                throw new InvalidOperationException($"{stage.KeyPath}: downstream stages need a backbone; add a pretrain section or from_checkpoint.");
-            var task = Create<IDownstreamTask>(stage, run);
-            run.Log($"Running {stage.KeyPath}: {labels[i]}.");
-            var result = task.Run(new DownstreamContext(backbone, run, dataSource, checkpoint));
-            run.LogMetrics(labels[i], 0, result.Metrics);
-            results.Add((labels[i], result.Metrics));
+            for (int i = 0; i < plan.Evaluate.Count; i++)
+            {
+                var stage = plan.Evaluate[i];
+                run.Log($"Running {stage.KeyPath}{how}: {label(labels[i])}.");
+                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(on, run, dataSource, from, variant));
+                run.LogMetrics(label(labels[i]), 0, result.Metrics);
+                results.Add((label(labels[i]), result.Metrics));
+            }
         }
+        if (plan.Evaluate.Count > 0 && backbone is null)
+            throw new InvalidOperationException($"{plan.Evaluate[0].KeyPath}: downstream stages need a backbone; add a pretrain section or from_checkpoint.");
+        if (backbone is not null) RunStages(backbone, checkpoint, null, l => l, "");
         if (plan.Recipe.RandomInitBaseline && plan.Backbone is { } architecture)
         {
             // Seeded as at the start of the run, so the baseline is the network pretraining started from
             // whenever the backbone's initialisation is the first draw, and the same untrained network on every resume.
             torch.manual_seed(run.Seed);
-            var untrained = Create<IBackbone>(architecture, run);
-            for (int i = 0; i < plan.Evaluate.Count; i++)
-            {
-                var stage = plan.Evaluate[i];
-                var label = BaselineLabel(labels[i]);
-                run.Log($"Running {stage.KeyPath} on the untrained backbone (random_init_baseline): {label}.");
-                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(untrained, run, dataSource, null, RandomInitVariant));
-                run.LogMetrics(label, 0, result.Metrics);
-                results.Add((label, result.Metrics));
-            }
+            RunStages(Create<IBackbone>(architecture, run), null, RandomInitVariant, BaselineLabel, " on the untrained backbone (random_init_baseline)");
         }
         return results;
     }
