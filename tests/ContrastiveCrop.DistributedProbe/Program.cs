@@ -110,9 +110,30 @@ static void Step(IProcessGroup group, int perRank, int steps, bool globalNegativ
     GradientAveragingHook.BroadcastFromRankZero(group, method.Module);
     var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
     using var optimizer = optim.SGD(method.TrainableParameters, 2.0, momentum: 0.9, weight_decay: 1e-4);
-    // The global batch: perRank × world images of two views, the same tensors on every rank.
+    TrainOnShards(group, method, averaging, optimizer, perRank, steps, viewSeed: 5, (step, output) =>
+    {
+        var loss = output.Loss.detach().clone();
+        group.AllReduce(loss, ReduceOp.Sum);
+        lines.Add($"loss {step} {(loss / group.WorldSize).item<float>().ToString("R", CultureInfo.InvariantCulture)}");
+    });
+    double moved = method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>());
+    lines.Add($"moved {moved.ToString("R", CultureInfo.InvariantCulture)}");
+    foreach (var (name, parameter) in method.Module.named_parameters())
+        lines.Add($"param {name} {Values(parameter.detach())}");
+    foreach (var (name, value) in method.Module.state_dict().Where(kv => kv.Key.Contains("running_")))
+        lines.Add($"buffer {name} {Values(value)}");
+}
+
+/// <summary>
+/// <paramref name="steps"/> optimiser steps of <paramref name="method"/> on this rank's share of a global batch of
+/// perRank × world images of two views (the same tensors on every rank, drawn from <paramref name="viewSeed"/>),
+/// gradients averaged before each step, as the training loop does; <paramref name="afterStep"/> sees each step's output.
+/// </summary>
+static void TrainOnShards(IProcessGroup group, ISiameseMethod method, GradientAveragingHook averaging, optim.Optimizer optimizer,
+                          int perRank, int steps, int viewSeed, Action<int, MethodStepOutput>? afterStep = null)
+{
     int global = perRank * group.WorldSize;
-    var generator = new Generator().manual_seed(5);
+    var generator = new Generator().manual_seed(viewSeed);
     var view1 = randn([steps, global, 3, 4, 4], generator: generator);
     var view2 = view1 + 0.3 * randn([steps, global, 3, 4, 4], generator: generator);
     for (int step = 0; step < steps; step++)
@@ -120,20 +141,14 @@ static void Step(IProcessGroup group, int perRank, int steps, bool globalNegativ
         var v1 = view1[step].narrow(0, group.Rank * perRank, perRank);
         var v2 = view2[step].narrow(0, group.Rank * perRank, perRank);
         optimizer.zero_grad();
-        var output = method.ComputeLoss([v1, v2], new TrainingProgress(0, 1, step, steps));
+        var progress = new TrainingProgress(0, 1, step, steps);
+        var output = method.ComputeLoss([v1, v2], progress);
         output.Loss.backward();
         averaging.Average();
         optimizer.step();
-        var loss = output.Loss.detach().clone();
-        group.AllReduce(loss, ReduceOp.Sum);
-        lines.Add($"loss {step} {(loss / group.WorldSize).item<float>().ToString("R", CultureInfo.InvariantCulture)}");
+        method.AfterOptimizerStep(progress);
+        afterStep?.Invoke(step, output);
     }
-    double moved = method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>());
-    lines.Add($"moved {moved.ToString("R", CultureInfo.InvariantCulture)}");
-    foreach (var (name, parameter) in method.Module.named_parameters())
-        lines.Add($"param {name} {Values(parameter.detach())}");
-    foreach (var (name, value) in method.Module.state_dict().Where(kv => kv.Key.Contains("running_")))
-        lines.Add($"buffer {name} {Values(value)}");
 }
 
 static void Shuffle(IProcessGroup group, int perRank, List<string> lines)
@@ -159,21 +174,7 @@ static void MoCoSteps(IProcessGroup group, int perRank, int steps, List<string> 
     var initialQueue = method.Queue.Keys.clone();
     var initial = method.TrainableParameters.Select(p => p.detach().clone()).ToList();
     using var optimizer = optim.SGD(method.TrainableParameters, 0.5, momentum: 0.9);
-    int global = perRank * group.WorldSize;
-    var generator = new Generator().manual_seed(7);
-    var view1 = randn([steps, global, 3, 4, 4], generator: generator);
-    var view2 = view1 + 0.3 * randn([steps, global, 3, 4, 4], generator: generator);
-    for (int step = 0; step < steps; step++)
-    {
-        var v1 = view1[step].narrow(0, group.Rank * perRank, perRank);
-        var v2 = view2[step].narrow(0, group.Rank * perRank, perRank);
-        optimizer.zero_grad();
-        var output = method.ComputeLoss([v1, v2], new TrainingProgress(0, 1, step, steps));
-        output.Loss.backward();
-        averaging.Average();
-        optimizer.step();
-        method.AfterOptimizerStep(new TrainingProgress(0, 1, step, steps));
-    }
+    TrainOnShards(group, method, averaging, optimizer, perRank, steps, viewSeed: 7);
     lines.Add($"moved {method.TrainableParameters.Zip(initial).Max(pair => (pair.First - pair.Second).abs().max().item<float>()).ToString("R", CultureInfo.InvariantCulture)}");
     lines.Add($"initial_queue {Values(initialQueue)}");
     lines.Add($"queue {Values(method.Queue.Keys)}");
