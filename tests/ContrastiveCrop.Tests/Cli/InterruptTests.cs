@@ -12,9 +12,14 @@ namespace ContrastiveCrop.Tests.Cli;
 [TestFixture]
 public sealed class InterruptTests
 {
-    /// <summary>Long enough (3 steps an epoch) that a signal sent after the first checkpoint arrives mid-run.</summary>
-    private static string Recipe(int epochs) =>
-        TinyRecipe.Text().Replace("  epochs: 2\n", $"  epochs: {epochs}\n").Replace("  log_every: 1\n", "  log_every: 1\n  checkpoint_every: 1\n");
+    /// <summary>
+    /// Long enough that a signal sent after the first checkpoint arrives mid-run. <paramref name="batchSize"/> 16 gives 3 steps an
+    /// epoch; the resume test uses 4 (12 steps an epoch), so the stop, one step after the signal, lands past the epoch's
+    /// checkpoint rather than on it (with 3 steps an epoch it sometimes stopped exactly at an epoch end, leaving no step to replay).
+    /// </summary>
+    private static string Recipe(int epochs, int batchSize = 16) =>
+        TinyRecipe.Text().Replace("  epochs: 2\n", $"  epochs: {epochs}\n").Replace("  batch_size: 16\n", $"  batch_size: {batchSize}\n")
+            .Replace("  log_every: 1\n", "  log_every: 1\n  checkpoint_every: 1\n");
 
     [TestCase("INT")]
     [TestCase("TERM")]
@@ -44,15 +49,15 @@ public sealed class InterruptTests
     [Test]
     public void A_run_interrupted_and_resumed_logs_each_step_once_with_the_losses_of_an_uninterrupted_run()
     {
-        const int epochs = 30;
+        const int epochs = 10, batchSize = 4;
         var reference = new TinyRecipe();
-        var full = Child(reference, "run", reference.Write(Recipe(epochs)));
+        var full = Child(reference, "run", reference.Write(Recipe(epochs, batchSize)));
         Assert.That(full.ExitCode, Is.EqualTo(0), full.Error);
         var uninterrupted = Directory.GetDirectories(reference.Runs).Single();
 
         var recipe = new TinyRecipe();
         // SIGTERM: a background job (CI, nohup) inherits SIGINT ignored, never SIGTERM.
-        var (stopped, run) = Interrupted(recipe, recipe.Write(Recipe(epochs)), "TERM");
+        var (stopped, run) = Interrupted(recipe, recipe.Write(Recipe(epochs, batchSize)), "TERM");
         Assert.That(stopped.ExitCode, Is.EqualTo(130), stopped.Error);
         long checkpointStep = CheckpointFile.Load(Path.Combine(run, "checkpoints", "last.pt")).Info.Step;
         Assert.That(Records(run).Count(r => r.Stage == "pretrain/step" && r.Step > checkpointStep), Is.GreaterThan(0),
