@@ -62,11 +62,8 @@ public static class ResNetLayoutRecognizer
         var roots = Roots(tensors.Keys);
         if (roots.Count == 0)
         {
-            var sample = tensors.Keys.Order(StringComparer.Ordinal).Take(4).ToList();
             foreach (var t in tensors.Values) t.Dispose();
-            throw new InteropException(
-                $"'{path}' holds no torchvision-layout ResNet ({tensors.Count} tensors, e.g. {(sample.Count == 0 ? "none" : string.Join(", ", sample))}; " +
-                "no prefix has both conv1.weight and layer1.0.conv1.weight): it is another architecture. Only ResNet-18/34/50 backbones can be imported.");
+            throw NoResNet(path, tensors.Keys);
         }
         var root = roots[0];
         var backbone = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -91,6 +88,33 @@ public static class ResNetLayoutRecognizer
             }
         }
         return new ImportedBackbone(path, format, root.Prefix, backbone, heads, ignored, metadata);
+    }
+
+    /// <summary>
+    /// The backbone's shapes among a file's tensor shapes, by torchvision name (<c>fc</c> left out): what
+    /// <see cref="Recognize"/> keeps, read from names and shapes alone.
+    /// </summary>
+    /// <exception cref="InteropException">No ResNet backbone is in the file.</exception>
+    public static (Root Root, Dictionary<string, StoredTensor> Backbone) RecognizeShapes(string path, IReadOnlyDictionary<string, StoredTensor> tensors)
+    {
+        var roots = Roots(tensors.Keys.ToList());
+        if (roots.Count == 0) throw NoResNet(path, tensors.Keys);
+        var root = roots[0];
+        var backbone = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in tensors)
+            if (name.StartsWith(root.Prefix, StringComparison.Ordinal) && Rename(name[root.Prefix.Length..], root.Naming) is { } torchvisionName &&
+                !torchvisionName.StartsWith("fc.", StringComparison.Ordinal))
+                backbone[torchvisionName] = tensor;
+        return (root, backbone);
+    }
+
+    private static InteropException NoResNet(string path, IEnumerable<string> names)
+    {
+        var all = names.ToList();
+        var sample = all.Order(StringComparer.Ordinal).Take(4).ToList();
+        return new InteropException(
+            $"'{path}' holds no torchvision-layout ResNet ({all.Count} tensors, e.g. {(sample.Count == 0 ? "none" : string.Join(", ", sample))}; " +
+            "no prefix has both conv1.weight and layer1.0.conv1.weight): it is another architecture. Only ResNet-18/34/50 backbones can be imported.");
     }
 
     /// <summary>The torchvision name of a name relative to the root, or null when it is none of the network's parts.</summary>

@@ -26,43 +26,14 @@ public static class SafetensorsFile
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
         var content = File.ReadAllBytes(path);
-        if (content.Length < 8) throw Damaged(path, "shorter than its 8-byte header length");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(content);
-        if (headerLength > (ulong)(content.Length - 8)) throw Damaged(path, $"its header claims {headerLength} bytes but the file has {content.Length}");
-        int dataStart = 8 + (int)headerLength;
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(content.AsSpan(8, (int)headerLength))?.AsObject() ?? throw Damaged(path, "its header is empty");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw Damaged(path, $"its JSON header does not parse ({e.Message})");
-        }
-
-        var metadata = new Dictionary<string, string>();
+        var (entries, metadata, dataStart) = ReadHeader(path, new MemoryStream(content, writable: false));
         var tensors = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var (name, node) in header)
+            foreach (var (name, entry) in entries)
             {
-                if (name == MetadataKey)
-                {
-                    foreach (var (key, value) in node?.AsObject() ?? []) metadata[key] = value?.ToString() ?? "";
-                    continue;
-                }
-                var entry = node?.AsObject() ?? throw Damaged(path, $"'{name}' has no entry");
-                var dtype = DTypeOf(path, name, entry["dtype"]?.GetValue<string>());
-                var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Damaged(path, $"'{name}' has no shape");
-                var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Damaged(path, $"'{name}' has no data_offsets");
-                long elementSize = ElementSize(dtype);
-                long expected = shape.Aggregate(1L, (a, b) => a * b) * elementSize;
-                if (offsets.Length != 2 || offsets[1] - offsets[0] != expected)
-                    throw Damaged(path, $"'{name}' has data_offsets [{string.Join(", ", offsets)}] for {expected} bytes of shape [{string.Join(", ", shape)}]");
-                if (dataStart + offsets[1] > content.Length)
-                    throw Damaged(path, $"'{name}' ends at byte {dataStart + offsets[1]} but the file has {content.Length} (truncated?)");
-                var tensor = empty(shape, dtype);
-                tensor.bytes = content.AsSpan(dataStart + (int)offsets[0], (int)expected);
+                var tensor = empty(entry.Tensor.Shape, entry.Tensor.DType);
+                tensor.bytes = content.AsSpan((int)(dataStart + entry.Start), (int)(entry.End - entry.Start));
                 tensors.Add(name, tensor);
             }
         }
@@ -72,6 +43,66 @@ public static class SafetensorsFile
             throw;
         }
         return (tensors, metadata);
+    }
+
+    /// <summary>
+    /// The dtype and shape of every tensor, from the JSON header alone (the data is not read): what <see cref="Read"/>
+    /// would build, refused for the same reasons (a truncated file is recognised from its length).
+    /// </summary>
+    /// <exception cref="InteropException">As <see cref="Read"/>.</exception>
+    public static Dictionary<string, StoredTensor> ReadShapes(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return ReadHeader(path, stream).Entries.ToDictionary(kv => kv.Key, kv => kv.Value.Tensor);
+    }
+
+    /// <summary>A tensor's header entry: its dtype and shape, and where its bytes are, relative to the end of the header.</summary>
+    private sealed record Entry(StoredTensor Tensor, long Start, long End);
+
+    /// <summary>Parses and checks the header (every entry's size against its shape, its end against the file's length).</summary>
+    private static (Dictionary<string, Entry> Entries, Dictionary<string, string> Metadata, long DataStart) ReadHeader(string path, Stream stream)
+    {
+        long length = stream.Length;
+        Span<byte> lengthBytes = stackalloc byte[8];
+        if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8) throw Damaged(path, "shorter than its 8-byte header length");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(length - 8)) throw Damaged(path, $"its header claims {headerLength} bytes but the file has {length}");
+        // The format caps the header at 100 MB; a larger claim is a damaged length, not a header to allocate.
+        if (headerLength > 100_000_000) throw Damaged(path, $"its header claims {headerLength} bytes, more than the format's 100 MB");
+        var headerBytes = new byte[(int)headerLength];
+        stream.ReadExactly(headerBytes);
+        long dataStart = 8 + (long)headerLength;
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw Damaged(path, "its header is empty");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw Damaged(path, $"its JSON header does not parse ({e.Message})");
+        }
+
+        var metadata = new Dictionary<string, string>();
+        var entries = new Dictionary<string, Entry>();
+        foreach (var (name, node) in header)
+        {
+            if (name == MetadataKey)
+            {
+                foreach (var (key, value) in node?.AsObject() ?? []) metadata[key] = value?.ToString() ?? "";
+                continue;
+            }
+            var entry = node?.AsObject() ?? throw Damaged(path, $"'{name}' has no entry");
+            var dtype = DTypeOf(path, name, entry["dtype"]?.GetValue<string>());
+            var shape = entry["shape"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Damaged(path, $"'{name}' has no shape");
+            var offsets = entry["data_offsets"]?.AsArray().Select(d => d!.GetValue<long>()).ToArray() ?? throw Damaged(path, $"'{name}' has no data_offsets");
+            long expected = shape.Aggregate(1L, (a, b) => a * b) * StoredTensor.ElementSize(dtype);
+            if (offsets.Length != 2 || offsets[1] - offsets[0] != expected)
+                throw Damaged(path, $"'{name}' has data_offsets [{string.Join(", ", offsets)}] for {expected} bytes of shape [{string.Join(", ", shape)}]");
+            if (dataStart + offsets[1] > length)
+                throw Damaged(path, $"'{name}' ends at byte {dataStart + offsets[1]} but the file has {length} (truncated?)");
+            entries.Add(name, new Entry(new StoredTensor(dtype, shape), offsets[0], offsets[1]));
+        }
+        return (entries, metadata, dataStart);
     }
 
     /// <summary>Writes <paramref name="tensors"/> in the given order with <paramref name="metadata"/> (all values are strings, as the format requires).</summary>
@@ -134,13 +165,5 @@ public static class SafetensorsFile
         ScalarType.Byte => "U8",
         ScalarType.Bool => "BOOL",
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "safetensors has no code for this dtype."),
-    };
-
-    private static long ElementSize(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float64 or ScalarType.Int64 => 8,
-        ScalarType.Float32 or ScalarType.Int32 => 4,
-        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
-        _ => 1,
     };
 }

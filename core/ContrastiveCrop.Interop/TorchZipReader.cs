@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using Razorvine.Pickle;
 using TorchSharp.PyBridge;
@@ -19,11 +20,66 @@ public static class TorchZipReader
     /// <exception cref="InteropException">The zip is truncated or damaged, or holds something other than dictionaries of tensors.</exception>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        Hashtable root;
+        // PyBridge fills a tensor from its entry without checking the entry holds enough bytes (a short entry leaves
+        // the rest of the tensor uninitialised): the headers are checked first, which costs milliseconds.
+        ReadShapes(path);
+        using var stream = File.OpenRead(path);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        Flatten(Unpickle(path, stream, skipTensorRead: false), "", tensors);
+        return tensors;
+    }
+
+    /// <summary>
+    /// The dtype and shape of every tensor <see cref="Read"/> would return, from the pickle and the zip's directory
+    /// alone: no tensor data is read, so a 100 MB ResNet-50 file costs milliseconds. A file is refused here exactly when
+    /// <see cref="Read"/> refuses it (the same unpickler decides), with the same message.
+    /// </summary>
+    /// <exception cref="InteropException">As <see cref="Read"/>.</exception>
+    public static Dictionary<string, StoredTensor> ReadShapes(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var found = new Dictionary<string, object>(StringComparer.Ordinal);
+        Flatten(Unpickle(path, stream, skipTensorRead: true), "", found);
+        // The zip's directory again (its entries' sizes), as PyBridge numbers them.
+        stream.Position = 0;
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var shapes = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
+        foreach (var (name, value) in found)
+            shapes[name] = Describe(path, name, value, archive);
+        return shapes;
+    }
+
+    /// <summary>
+    /// One tensor as PyBridge's unpickler leaves it when told not to read the data: the storage's zip entry (its index), dtype,
+    /// offset, shape and stride. Its type is internal to PyBridge, so its properties are read by name.
+    /// </summary>
+    private static StoredTensor Describe(string path, string name, object pending, ZipArchive archive)
+    {
+        T Get<T>(string property) => (T)(pending.GetType().GetProperty(property)?.GetValue(pending)
+                                          ?? throw new InvalidOperationException($"PyBridge's pending tensor has no {property}; its version changed."));
+        var dtype = Get<ScalarType>("DType");
+        var shape = Get<long[]>("Shape");
+        var stride = Get<long[]>("Stride");
+        long offset = Get<int>("StorageOffset");
+        Get<Stream>("Data").Dispose();
+        var entry = archive.Entries[Get<int>("ArchiveIndex")];
+        long elements = shape.Aggregate(1L, (a, b) => a * b);
+        // Read builds each tensor as a strided view of an empty tensor of its own size; a view reaching past that
+        // (a slice of a larger storage) is the native error Read turns into the message below.
+        long reach = shape.Any(d => d == 0) ? 0 : offset + shape.Zip(stride, (d, s) => (d - 1) * s).Sum() + 1;
+        if (reach > elements) throw ViewIntoLargerStorage(path, null);
+        long bytes = elements * StoredTensor.ElementSize(dtype);
+        if (entry.Length < bytes)
+            throw new InteropException($"'{path}' ends early: '{name}' needs {bytes} bytes but its entry '{entry.FullName}' holds {entry.Length} (truncated torch.save zip); copy or download it again.");
+        return new StoredTensor(dtype, shape);
+    }
+
+    /// <summary>The file's root dictionary; PyBridge's exceptions become one message naming the file and what to do.</summary>
+    private static Hashtable Unpickle(string path, Stream stream, bool skipTensorRead)
+    {
         try
         {
-            using var stream = File.OpenRead(path);
-            root = PyTorchUnpickler.UnpickleStateDict(stream);
+            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead);
         }
         catch (InvalidDataException e)
         {
@@ -52,17 +108,15 @@ public static class TorchZipReader
         }
         catch (ExternalException e) when (e.Message.Contains("out of bounds for storage", StringComparison.Ordinal))
         {
-            // PyBridge rebuilds each tensor on a storage of its own size, so a tensor saved as a view into a
-            // larger storage (a slice, tied or flattened parameters) cannot be placed.
-            throw new InteropException(
-                $"'{path}' holds a tensor that is a view into a larger storage (a slice, or tied / flattened parameters), which this reader cannot rebuild; " +
-                "re-save with copies: torch.save({k: v.clone() for k, v in state_dict.items()}, path).", e);
+            throw ViewIntoLargerStorage(path, e);
         }
-
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        Flatten(root, "", tensors);
-        return tensors;
     }
+
+    // PyBridge rebuilds each tensor on a storage of its own size, so a tensor saved as a view into a
+    // larger storage (a slice, tied or flattened parameters) cannot be placed.
+    private static InteropException ViewIntoLargerStorage(string path, Exception? inner) => new(
+        $"'{path}' holds a tensor that is a view into a larger storage (a slice, or tied / flattened parameters), which this reader cannot rebuild; " +
+        "re-save with copies: torch.save({k: v.clone() for k, v in state_dict.items()}, path).", inner);
 
     /// <summary>The Python class Razorvine names in "... (for numpy.dtype) ...", or its whole message.</summary>
     private static string PythonClass(string message)
@@ -72,12 +126,19 @@ public static class TorchZipReader
         return end > start ? message[(start + 5)..end] : message;
     }
 
-    private static void Flatten(object? value, string prefix, Dictionary<string, Tensor> into)
+    /// <summary>
+    /// Names every leaf of type <typeparamref name="TLeaf"/> (a tensor, or PyBridge's pending tensor when data is skipped)
+    /// by its dotted path; other values (numbers, strings) are not tensors and are left out.
+    /// </summary>
+    private static void Flatten<TLeaf>(object? value, string prefix, Dictionary<string, TLeaf> into)
     {
         switch (value)
         {
-            case Tensor tensor:
-                into[prefix.TrimEnd('.')] = tensor;
+            case Tensor tensor when tensor is TLeaf leaf:
+                into[prefix.TrimEnd('.')] = leaf;
+                break;
+            case not null when typeof(TLeaf) == typeof(object) && value.GetType().Name == "TensorConstructorArgs":
+                into[prefix.TrimEnd('.')] = (TLeaf)value;
                 break;
             case IDictionary dictionary:
                 foreach (DictionaryEntry entry in dictionary)
