@@ -22,6 +22,9 @@ internal static class BadInputCases
 
     private static string Path(string file) => "{folder}/" + file;
 
+    /// <summary>A file PyTorch wrote (tests/…/Interop/Fixtures), by absolute path.</summary>
+    private static string Fixture(string name) => ContrastiveCrop.Tests.Interop.InteropFixtures.File(name);
+
     /// <summary>
     /// The tiny recipe with its kNN stage replaced by a detection stage over a generated two-class set (disc, square) in
     /// {folder}/detection; <paramref name="stage"/> gets the set's folder and returns the stage's flow mapping.
@@ -137,6 +140,25 @@ internal static class BadInputCases
             ["evaluate[0].train_json", Path("detection/annotations/gone.json"), "does not exist"]);
         yield return Detection("Detection_init_checkpoint_is_not_weights", set => Voc(set, $", init: checkpoint, checkpoint: {set}/annotations/instances_test.json"),
             ["evaluate[0].checkpoint", Path("detection/annotations/instances_test.json"), "is not a checkpoint"]);
+
+        // An init: checkpoint file is read from its headers only: its tensors' shapes against the detector's, before pretraining.
+        yield return Detection("Detection_init_checkpoint_of_another_depth", set => Voc(set,
+                $", init: checkpoint, checkpoint: {Fixture("torchvision-resnet18.pth")}, depth: 50, width_multiplier: 0.0625"),
+            ["evaluate[0].checkpoint", Fixture("torchvision-resnet18.pth"), "does not fit the detector (ResNet-50 × 0.0625)",
+             "the file's 'layer1.0.conv1.weight' has shape [4, 4, 3, 3]", "'backbone.layer1.0.conv1.weight' has [4, 4, 1, 1]", "set this stage's depth: 18"]);
+        yield return Detection("Recipe_check_of_a_detection_init_checkpoint_of_another_width", set => Voc(set,
+                $", init: checkpoint, checkpoint: {Fixture("resnet50.safetensors")}, depth: 50, width_multiplier: 0.125"),
+            ["evaluate[0].checkpoint", Fixture("resnet50.safetensors"), "(safetensors, a bare torchvision state dict)", "'conv1.weight' has shape [4, 3, 7, 7]",
+             "[8, 3, 7, 7]", "width_multiplier: 0.0625"], "recipe check");
+        yield return Detection("Detection_init_checkpoint_with_a_small_data_stem", set => Voc(set,
+                $", init: checkpoint, checkpoint: {Fixture("simsiam-resnet18-cifar.pth.tar")}, depth: 18, width_multiplier: 0.0625"),
+            ["evaluate[0].checkpoint", "'conv1.weight' has shape [4, 3, 3, 3]", "3×3 small-data stem, which cannot be used for detection"]);
+        yield return Detection("Detection_init_checkpoint_is_a_ccrop_checkpoint", set =>
+            {
+                File.WriteAllBytes(System.IO.Path.Combine(set, "last.pt"), [.. "CCROPCK1"u8, .. new byte[64]]);
+                return Voc(set, $", init: checkpoint, checkpoint: {set}/last.pt");
+            },
+            ["evaluate[0].checkpoint", Path("detection/last.pt"), "is a ccrop checkpoint, not a PyTorch file", "give it as from_checkpoint"]);
 
         // ---- a detection stage that cannot use the pretrained backbone (IBackboneChecks), found before pretraining ----
         yield return Detection("Recipe_check_of_a_detector_that_does_not_fit_the_pretrained_backbone", Voc_,

@@ -1,10 +1,15 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
 using ContrastiveCrop.Engine.Recipes;
+using ContrastiveCrop.Plugins.Backbones;
+using static TorchSharp.torch;
 
 namespace ContrastiveCrop.Tests.Cli;
 
 /// <summary>
 /// Header-only stand-ins for the files a recipe's detection stages name (VOCdevkit image sets, annotations and JPEGs,
-/// COCO instances files and image folders, an <c>init: checkpoint</c> weights file), written under a folder that the
+/// COCO instances files and image folders, an <c>init: checkpoint</c> weights file of the stage's ResNet), written under a folder that the
 /// relative paths are resolved against: the check before a run reads listings, annotations and file headers, never the
 /// pixels, so one tiny image per set is enough for a shipped recipe to validate on a machine without VOC or COCO.
 /// </summary>
@@ -33,13 +38,38 @@ internal static class FakeDetectionFiles
                 Coco(Path.Combine(root, Scalar(stage, "test_json")!), Path.Combine(root, Scalar(stage, "test_images")!));
             }
             if (Scalar(stage, "init") == "checkpoint")
-            {
-                var weights = Path.Combine(root, Scalar(stage, "checkpoint")!);
-                Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
-                // torch.save's zip format starts with a zip local-file header.
-                File.WriteAllBytes(weights, [0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            }
+                Weights(Path.Combine(root, Scalar(stage, "checkpoint")!), int.Parse(Scalar(stage, "depth") ?? "50", CultureInfo.InvariantCulture),
+                        double.Parse(Scalar(stage, "width_multiplier") ?? "1", CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>
+    /// A real safetensors file of the stage's ResNet (torchvision names and shapes, as the check compares them) whose
+    /// values are all zero: the header is written and the file extended to its full length without writing the data,
+    /// so a full-width ResNet-50 file (~100 MB) costs a few kilobytes of disk; the check reads only the header.
+    /// </summary>
+    private static void Weights(string path, int depth, double widthMultiplier)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var header = new JsonObject();
+        long offset = 0;
+        using (var network = new ResNet(new ResNetOptions(depth, widthMultiplier, false)))
+            foreach (var (name, tensor) in network.state_dict())
+            {
+                long bytes = tensor.NumberOfElements * tensor.ElementSize;
+                header[name] = new JsonObject
+                {
+                    ["dtype"] = tensor.dtype == ScalarType.Int64 ? "I64" : "F32",
+                    ["shape"] = new JsonArray(tensor.shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
+                    ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + bytes)),
+                };
+                offset += bytes;
+            }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        using var file = File.Create(path);
+        file.Write(BitConverter.GetBytes((ulong)json.Length));
+        file.Write(json);
+        file.SetLength(8 + json.Length + offset);
     }
 
     private static void Voc(string devkit, string set, string className)
