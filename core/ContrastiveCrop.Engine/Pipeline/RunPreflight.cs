@@ -4,13 +4,15 @@ using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runtime;
 using ContrastiveCrop.Engine.Pretraining;
 using ContrastiveCrop.Sdk.Checkpoints;
+using ContrastiveCrop.Interop;
 
 namespace ContrastiveCrop.Engine.Pipeline;
 
 /// <summary>
 /// The checks of a bound <see cref="RunPlan"/> against the machine and the data, made before a run folder
 /// exists or any training starts, and shared by <c>ccrop recipe check</c> and <c>ccrop run</c>: the device
-/// is available, the output folder can be written, the checkpoint to evaluate exists, and every split a
+/// is available, the output folder can be written, the checkpoint to evaluate exists and fits the recipe's backbone
+/// (read from its headers, <see cref="CheckpointFit"/>), and every split a
 /// stage reads exists (read from headers and folder listings) and holds enough images for the batch size
 /// and the stages' own minimums (kNN's k), and every plugin's own files (<see cref="IInputChecks"/>, e.g. a
 /// detection stage's devkit) are usable. Every problem is reported together, at the recipe key to change.
@@ -35,10 +37,12 @@ public static class RunPreflight
             CheckWritableFolder(plan.Recipe.OutputDir, "output_dir", plan, errors);
         else
             CheckWritableFolder(runFolder, "", plan, errors);
-        CheckCheckpoint(plan, errors);
+        // The recipe's backbone, built untrained once for the checks that compare tensors with it (null: it cannot be built here).
+        var backbone = new Lazy<Dictionary<string, long[]>?>(() => BackboneShapes(plan, factory));
+        CheckCheckpoint(plan, backbone, errors);
         CheckData(plan, factory, errors, warnings);
         CheckPluginInputs(plan, errors);
-        CheckBackboneUse(plan, factory, errors);
+        CheckBackboneUse(plan, backbone, errors);
         if (errors.Count > 0) throw new RecipeException(errors);
         return warnings;
     }
@@ -48,27 +52,32 @@ public static class RunPreflight
     /// built untrained here: a detector whose depth differs from the pretrained network's is reported now, not after
     /// the pretraining. A backbone plugin that cannot be built without a run skips the check (the stage still checks at run time).
     /// </summary>
-    private static void CheckBackboneUse(RunPlan plan, PluginFactory factory, List<RecipeError> errors)
+    private static void CheckBackboneUse(RunPlan plan, Lazy<Dictionary<string, long[]>?> backbone, List<RecipeError> errors)
     {
         var stages = plan.Evaluate.Where(s => s.Options is IBackboneChecks).ToList();
-        if (stages.Count == 0 || plan.Backbone is not { } architecture) return;
-        Dictionary<string, long[]> shapes;
-        try
-        {
-            var backbone = factory.Create<IBackbone>(architecture.Descriptor, architecture.Options);
-            using (backbone.Network)
-                shapes = backbone.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return;
-        }
+        if (stages.Count == 0 || plan.Backbone is not { } architecture || backbone.Value is not { } shapes) return;
         foreach (var stage in stages)
             foreach (var problem in ((IBackboneChecks)stage.Options!).CheckBackbone(shapes, architecture.KeyPath))
             {
                 var keyPath = problem.Key.Length == 0 ? stage.KeyPath : $"{stage.KeyPath}.{problem.Key}";
                 errors.Add(new RecipeError(Locate(plan.Resolved, keyPath), keyPath, problem.Message));
             }
+    }
+
+    /// <summary>The recipe's backbone's tensor shapes by name, from the plugin built untrained; null when it cannot be built without a run.</summary>
+    private static Dictionary<string, long[]>? BackboneShapes(RunPlan plan, PluginFactory factory)
+    {
+        if (plan.Backbone is not { } architecture) return null;
+        try
+        {
+            var backbone = factory.Create<IBackbone>(architecture.Descriptor, architecture.Options);
+            using (backbone.Network)
+                return backbone.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     private static void CheckDevice(RunPlan plan, Func<int> cudaDeviceCount, List<RecipeError> errors)
@@ -132,16 +141,28 @@ public static class RunPreflight
         }
     }
 
-    private static void CheckCheckpoint(RunPlan plan, List<RecipeError> errors)
+    private static void CheckCheckpoint(RunPlan plan, Lazy<Dictionary<string, long[]>?> backbone, List<RecipeError> errors)
     {
         if (plan.Recipe.FromCheckpoint is not { } from || from == BackboneCheckpoint.Random) return;
+        var location = Locate(plan.Resolved, "from_checkpoint");
+        string path;
         try
         {
-            BackboneCheckpoint.Resolve(from, plan.RecipePath);
+            path = BackboneCheckpoint.Resolve(from, plan.RecipePath);
         }
         catch (CheckpointException e)
         {
-            errors.Add(new RecipeError(Locate(plan.Resolved, "from_checkpoint"), "", e.Message));
+            errors.Add(new RecipeError(location, "", e.Message));
+            return;
+        }
+        try
+        {
+            if (backbone.Value is { } model && CheckpointFit.Check(path, model) is { } problem)
+                errors.Add(new RecipeError(location, "from_checkpoint", problem));
+        }
+        catch (Exception e) when (e is CheckpointException or InteropException or IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RecipeError(location, "from_checkpoint", e.Message));
         }
     }
 

@@ -84,6 +84,71 @@ public static class CheckpointFile
         return (info, tensors);
     }
 
+    /// <summary>
+    /// The header and every tensor's name, dtype and shape, read without the tensors' data: each tensor's bytes are
+    /// skipped by seeking, so a 100 MB checkpoint costs a few hundred small reads. Used to check that a checkpoint fits a
+    /// network before any work. The checksum needs every byte and is left to <see cref="Load"/>; a truncated file is
+    /// still recognised here, because the tensors' sizes and the trailer must add up to the file's length exactly.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, not a checkpoint, truncated or of another format version.</exception>
+    public static (CheckpointInfo Info, Dictionary<string, (ScalarType DType, long[] Shape)> Tensors) ReadShapes(string path)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"Checkpoint '{path}' does not exist.");
+        const int trailer = 32 + 8;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+        long length = stream.Length;
+        var head = new byte[Magic.Length];
+        if (length < Magic.Length + trailer || stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.AsSpan().SequenceEqual(Magic))
+            throw new CheckpointException($"'{path}' is not a ContrastiveCrop checkpoint (wrong header or too short: {length} bytes).");
+        CheckpointException Truncated(string why) => new(
+            $"Checkpoint '{path}' is truncated or corrupt ({why}; {length} bytes). " +
+            "It was probably cut off by a crash or a full disk: delete it and resume from an earlier copy, or start the run again.");
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            CheckpointInfo info;
+            try
+            {
+                info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString()) ?? throw new CheckpointException($"Checkpoint '{path}' has no header.");
+            }
+            catch (JsonException e)
+            {
+                throw Truncated($"its header does not parse: {e.Message}");
+            }
+            if (info.FormatVersion != CheckpointInfo.CurrentFormat)
+                throw new CheckpointException($"Checkpoint '{path}' has format {info.FormatVersion}; this ccrop reads format {CheckpointInfo.CurrentFormat}.");
+            int count = reader.ReadInt32();
+            if (count < 0) throw Truncated($"it claims {count} tensors");
+            var tensors = new Dictionary<string, (ScalarType, long[])>(Math.Min(count, 100_000));
+            for (int i = 0; i < count; i++)
+            {
+                string name = reader.ReadString();
+                var dtype = (ScalarType)reader.ReadInt32();
+                int rank = reader.ReadInt32();
+                if (rank is < 0 or > 64) throw Truncated($"tensor '{name}' claims {rank} dimensions");
+                var shape = new long[rank];
+                for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+                long bytes = reader.ReadInt64();
+                if (bytes < 0 || stream.Position + bytes > length - trailer)
+                    throw Truncated($"tensor '{name}' needs {bytes} bytes from byte {stream.Position} but the data end at {length - trailer}");
+                stream.Seek(bytes, SeekOrigin.Current);
+                tensors[name] = (dtype, shape);
+            }
+            if (stream.Position != length - trailer)
+                throw Truncated($"its tensors end at byte {stream.Position}, not where its checksum starts ({length - trailer})");
+            stream.Seek(-EndMarker.Length, SeekOrigin.End);
+            var end = new byte[EndMarker.Length];
+            stream.ReadExactly(end);
+            if (!end.AsSpan().SequenceEqual(EndMarker)) throw Truncated("it has no end marker");
+            return (info, tensors);
+        }
+        catch (EndOfStreamException)
+        {
+            throw Truncated("it ends inside its tensor list");
+        }
+    }
+
     /// <summary>Passes writes through to a stream while feeding them to a hash.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
     {

@@ -103,6 +103,20 @@ internal static class BadInputCases
         yield return Tiny("Unknown_data_set", "  name: shapes-on-clutter\n", "  name: imagenet-22k\n", "data.name", "unknown data set 'imagenet-22k'");
         yield return Tiny("Checkpoint_to_evaluate_is_missing", "seed: 3\n", "seed: 3\nfrom_checkpoint: gone.pt\n", "from_checkpoint", Path("gone.pt"), "does not exist");
 
+        // from_checkpoint is read from its headers only (no tensor data) and checked against pretrain.backbone before work.
+        yield return new("Checkpoint_to_evaluate_is_of_another_width", r =>
+                [Run, r.Write(BadData.Replace(TinyRecipe.Text(), "seed: 3\n", $"seed: 3\nfrom_checkpoint: {CcropCheckpoint(r, 0.125)}\n"))], 2,
+            [Path("recipe.yaml:3:1"), "from_checkpoint", Path("other-width.pt"), "its 'conv1.weight' has shape [8, 3, 3, 3] but the recipe's backbone has [4, 3, 3, 3]",
+             "set width_multiplier: 0.125 in pretrain.backbone"]);
+        yield return new("Checkpoint_to_evaluate_is_truncated", r =>
+            {
+                var path = CcropCheckpoint(r, 0.0625);
+                File.WriteAllBytes(path, File.ReadAllBytes(path)[..^50]);
+                return [Run, r.Write(BadData.Replace(TinyRecipe.Text(), "seed: 3\n", $"seed: 3\nfrom_checkpoint: {path}\n"))];
+            }, 2, ["from_checkpoint", Path("other-width.pt"), "is truncated or corrupt"]);
+        yield return new("Evaluating_a_PyTorch_file_of_another_depth", r => ["eval", "checkpoint", Fixture("resnet50.safetensors"), "--recipe", r.Write(TinyRecipe.Text())], 2,
+            ["from_checkpoint", Fixture("resnet50.safetensors"), "does not fit pretrain.backbone", "set depth: 50, small_data_stem: false in pretrain.backbone"]);
+
         // ---- --set overrides: reported as the argument typed ----
         yield return Set("Override_value_not_yaml", "pretrain.lr=[1,", "--set pretrain.lr=[1,", "invalid override value");
         yield return Set("Override_value_out_of_range", "pretrain.lr=-1", "--set pretrain.lr=-1", "pretrain.lr", "must be positive");
@@ -290,6 +304,19 @@ internal static class BadInputCases
         File.WriteAllText(System.IO.Path.Combine(run, "recipe.yaml"), TinyRecipe.Text());
         if (checkpoint is not null) File.WriteAllBytes(System.IO.Path.Combine(run, "checkpoints", "last.pt"), checkpoint);
         return run;
+    }
+
+    /// <summary>
+    /// A pretraining checkpoint written by the SDK's writer holding the tiny recipe's backbone (ResNet-18, small-data
+    /// stem) at <paramref name="width"/>, as {folder}/other-width.pt.
+    /// </summary>
+    private static string CcropCheckpoint(TinyRecipe recipe, double width)
+    {
+        var path = System.IO.Path.Combine(recipe.Folder, "other-width.pt");
+        using var network = new ContrastiveCrop.Plugins.Backbones.ResNet(new ContrastiveCrop.Plugins.Backbones.ResNetOptions(18, width, true));
+        var info = new ContrastiveCrop.Sdk.Checkpoints.CheckpointInfo(ContrastiveCrop.Sdk.Checkpoints.CheckpointInfo.CurrentFormat, 1, 3, 6, 3, "SimClr", DateTime.UnixEpoch);
+        ContrastiveCrop.Sdk.Checkpoints.CheckpointFile.Save(path, info, network.state_dict().Select(kv => KeyValuePair.Create("model/backbone." + kv.Key, kv.Value)));
+        return path;
     }
 
     /// <summary>Ten anchors, each a mapping or sequence holding the previous one ten times: 10¹⁰ values in 600 bytes.</summary>

@@ -29,6 +29,35 @@ public class CheckpointFileTests
         Assert.That(tensors["model/pointer"].item<long>(), Is.EqualTo(9));
     }
 
+    [Test]
+    public void Headers_give_every_tensors_name_dtype_and_shape_and_the_info()
+    {
+        var path = Write(TestFolders.NewTemp("ckpt"), 1.5f);
+
+        var (info, tensors) = CheckpointFile.ReadShapes(path);
+
+        Assert.That(info, Is.EqualTo(Info));
+        Assert.That(tensors.Keys, Is.EquivalentTo(new[] { "model/a", "model/pointer" }));
+        Assert.That(tensors["model/a"].DType, Is.EqualTo(ScalarType.Float32));
+        Assert.That(tensors["model/a"].Shape, Is.EqualTo(new long[] { 2, 3 }));
+        Assert.That(tensors["model/pointer"].DType, Is.EqualTo(ScalarType.Int64));
+        Assert.That(tensors["model/pointer"].Shape, Is.EqualTo(new long[] { 1 }));
+    }
+
+    [Test]
+    public void Every_truncation_is_recognised_from_the_headers_alone()
+    {
+        var path = Write(TestFolders.NewTemp("ckpt"), 1);
+        var bytes = File.ReadAllBytes(path);
+
+        // Without reading the data or checksum: the tensors' sizes and the trailer add up to the whole length only when nothing is cut.
+        for (int keep = 0; keep < bytes.Length; keep++)
+        {
+            File.WriteAllBytes(path, bytes[..keep]);
+            Assert.That(() => CheckpointFile.ReadShapes(path), Throws.TypeOf<CheckpointException>().With.Message.Contains($"'{path}'"), $"cut to {keep} bytes");
+        }
+    }
+
     [TestCase(1)]
     [TestCase(100)]
     public void A_truncated_checkpoint_is_rejected_naming_the_file(int cut)

@@ -83,8 +83,8 @@ public sealed class BadInputTests
 
     [TestCase("truncated.pth", "damaged or truncated zip file")]
     [TestCase("mobilenet-v3-small.pth", "it is another architecture")]
-    [TestCase("resnet50.safetensors", "Set depth: 50, small_data_stem: false in the recipe's pretrain.backbone section.")]
-    public void Eval_checkpoint_of_a_bad_file_exits_2_with_one_line_before_evaluating(string fixture, string message)
+    [TestCase("resnet50.safetensors", "set depth: 50, small_data_stem: false in pretrain.backbone.")]
+    public void Eval_checkpoint_of_a_bad_file_exits_2_with_one_line_before_a_run_folder_exists(string fixture, string message)
     {
         var recipe = new TinyRecipe();
         var path = recipe.Write(TinyRecipe.Text());
@@ -93,7 +93,8 @@ public sealed class BadInputTests
 
         Assert.That(outcome.ExitCode, Is.EqualTo(2), outcome.Error);
         Assert.That(outcome.Error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), outcome.Error);
-        Assert.That(outcome.Error, Does.StartWith("error: from_checkpoint: ").And.Contain(message));
+        Assert.That(outcome.Error, Does.StartWith("error: ").And.Contain($"from_checkpoint: '{InteropFixtures.File(fixture)}'").And.Contain(message));
+        Assert.That(Directory.Exists(recipe.Runs), Is.False, "the file is checked from its headers before the run folder is made");
     }
 
     [Test]
