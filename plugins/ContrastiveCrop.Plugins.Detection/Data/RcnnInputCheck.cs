@@ -7,15 +7,17 @@ namespace ContrastiveCrop.Plugins.Detection.Data;
 
 /// <summary>
 /// The files a detection stage names, checked before any work (<see cref="IInputChecks"/>): without this, a missing
-/// devkit, image set or annotation file, a class the annotations use but the options do not list, or a weights file
+/// devkit, image set or annotation file, a malformed COCO instances file, a class the annotations use but the options do not list, or a weights file
 /// that cannot be imported was found only after the whole pretraining. Reads what the task's own loader reads up
 /// front (image-set lists, VOC annotation XMLs, COCO instances files) and lists image folders; it decodes no image.
 /// </summary>
 internal static class RcnnInputCheck
 {
     /// <summary>
-    /// COCO instances files larger than this are only checked to exist: parsing COCO's 450 MB train2017 file twice
-    /// (here and when the stage starts) would cost more than the check saves.
+    /// COCO instances files up to this size are parsed here as the stage parses them (every element checked); larger ones
+    /// are read in one streaming pass (<see cref="CocoOutline"/>: JSON syntax, the three top-level arrays, the image file
+    /// names), because holding COCO's 450 MB train2017 file as a document twice (here and when the stage starts) would
+    /// cost more memory and time than the check saves.
     /// </summary>
     public const long CocoParseLimit = 64L << 20;
 
@@ -141,23 +143,32 @@ internal static class RcnnInputCheck
                 errors.Add(new OptionError(jsonKey, $"'{jsonPath}' does not exist; give the COCO instances file (e.g. annotations/instances_train2017.json)."));
                 continue;
             }
-            if (new FileInfo(jsonPath).Length > CocoParseLimit) continue;
-            CocoDataset coco;
+            int categories;
+            IReadOnlyList<string> files;
             try
             {
-                coco = CocoJson.ReadInstances(jsonPath);
+                if (new FileInfo(jsonPath).Length > CocoParseLimit)
+                {
+                    var outline = CocoOutline.Read(jsonPath);
+                    (categories, files) = (outline.Categories, outline.ImageFiles);
+                }
+                else
+                {
+                    var coco = CocoJson.ReadInstances(jsonPath);
+                    (categories, files) = (coco.Categories.Count, coco.Images.Select(i => i.FileName).ToList());
+                }
             }
             catch (Exception e) when (e is DetectionFormatException or JsonException or IOException or UnauthorizedAccessException)
             {
                 errors.Add(new OptionError(jsonKey, e is DetectionFormatException ? e.Message : $"'{jsonPath}' cannot be read as a COCO instances file: {e.Message}"));
                 continue;
             }
-            if (coco.Categories.Count == 0)
+            if (categories == 0)
                 errors.Add(new OptionError(jsonKey, $"'{jsonPath}' has no categories: the detector would have no class to learn."));
             if (!folderOk) continue;
-            var missing = coco.Images.Select(i => Path.Combine(folder, i.FileName)).Where(p => !File.Exists(p)).ToList();
+            var missing = files.Select(f => Path.Combine(folder, f)).Where(p => !File.Exists(p)).ToList();
             if (missing.Count > 0)
-                errors.Add(new OptionError(imagesKey, $"{missing.Count} of the {coco.Images.Count} images '{jsonPath}' lists are not in '{folder}', e.g. '{missing[0]}'."));
+                errors.Add(new OptionError(imagesKey, $"{missing.Count} of the {files.Count} images '{jsonPath}' lists are not in '{folder}', e.g. '{missing[0]}'."));
         }
     }
 

@@ -152,6 +152,10 @@ internal static class BadInputCases
                 $"- {{name: mask-rcnn-c4, format: coco, train_json: {set}/annotations/gone.json, train_images: {set}/VOCdevkit/VOC2007/JPEGImages, " +
                 $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages, init: random}}",
             ["evaluate[0].train_json", Path("detection/annotations/gone.json"), "does not exist"]);
+        yield return Detection("Detection_coco_instances_file_over_64_MiB_cut_off", set =>
+                $"- {{name: mask-rcnn-c4, format: coco, train_json: {LargeCocoCutOff(set)}, train_images: {set}/VOCdevkit/VOC2007/JPEGImages, " +
+                $"test_json: {set}/annotations/instances_test.json, test_images: {set}/VOCdevkit/VOC2007/JPEGImages, init: random}}",
+            ["evaluate[0].train_json", Path("detection/annotations/large.json") + ": line 1048578, column ", "not valid JSON", "Fix or regenerate the file"]);
         yield return Detection("Detection_init_checkpoint_is_not_weights", set => Voc(set, $", init: checkpoint, checkpoint: {set}/annotations/instances_test.json"),
             ["evaluate[0].checkpoint", Path("detection/annotations/instances_test.json"), "is not a checkpoint"]);
 
@@ -304,6 +308,21 @@ internal static class BadInputCases
         File.WriteAllText(System.IO.Path.Combine(run, "recipe.yaml"), TinyRecipe.Text());
         if (checkpoint is not null) File.WriteAllBytes(System.IO.Path.Combine(run, "checkpoints", "last.pt"), checkpoint);
         return run;
+    }
+
+    /// <summary>
+    /// An instances file just over the 64 MiB that preflight still parses whole (so it is streamed), cut off inside its
+    /// images array as an interrupted download leaves it: line 1 opens the array, then 2²⁰ image lines of 64 bytes.
+    /// </summary>
+    private static string LargeCocoCutOff(string set)
+    {
+        var path = System.IO.Path.Combine(set, "annotations", "large.json");
+        using var file = File.Create(path);
+        file.Write("{\"images\": [\n"u8);
+        var line = Encoding.ASCII.GetBytes("{\"id\": 1, \"width\": 48, \"height\": 48, \"file_name\": \"a.jpg\"},".PadRight(63) + "\n");
+        for (int i = 0; i < 1 << 20; i++) file.Write(line);
+        file.Write("{\"id\": 2, \"wid"u8);
+        return path;
     }
 
     /// <summary>
