@@ -162,6 +162,7 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive.");
         if (EvalEvery < 0) yield return new OptionError("eval_every", $"must be 0 (evaluate only at the end) or a positive number of iterations; got {EvalEvery}.");
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
+        foreach (var error in RcnnOptionBounds.Check(this)) yield return error;
     }
 
     /// <inheritdoc />

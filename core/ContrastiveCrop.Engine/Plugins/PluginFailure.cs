@@ -47,8 +47,10 @@ public static class PluginFailure
             var who = descriptor is not null
                 ? $"The {descriptor.Key} ({descriptor.Type.FullName} in '{path}')"
                 : $"Plugin code in '{path}' ({string.Join(", ", byAssembly[path].Select(d => d.Key.ToString()))})";
+            // libtorch's errors carry its C++ backtrace after the first line: libtorch's frames, not the plugin's.
+            var message = e is System.Runtime.InteropServices.ExternalException ? e.Message.Split('\n')[0].TrimEnd() : e.Message;
             return new PluginException(
-                $"{who} {what}: {e.GetType().Name}: {e.Message}{Environment.NewLine}" +
+                $"{who} {what}: {e.GetType().Name}: {message}{Environment.NewLine}" +
                 string.Join(Environment.NewLine, own.Select(f => "   at " + f)) + Environment.NewLine +
                 "This is an error in the plugin's code: report it to the plugin's author with these lines (or fix the plugin).", e);
         }

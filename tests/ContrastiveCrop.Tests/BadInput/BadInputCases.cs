@@ -127,6 +127,19 @@ internal static class BadInputCases
         yield return Set("Override_of_an_unknown_device", "device=tpu", "--set device=tpu", "not one of auto, cpu, cuda");
         yield return Set("Override_batch_larger_than_the_data", "pretrain.batch_size=49", "--set pretrain.batch_size=49", "only 48 images");
 
+        // Detection options whose bad values crashed in libtorch, exhausted memory and disk, or did nothing, after the pretraining.
+        const string generated = "evaluate=[{name: faster-rcnn-c4, format: generated, init: random, iterations: 2, batch_size: 2";
+        yield return Set("Generated_detection_images_of_100000_pixels", generated + ", generated_size: 100000}]",
+            "evaluate[0].generated_size", "must be at most 1024 pixels");
+        yield return Set("Generated_detection_set_of_two_billion_images", generated + ", generated_train_count: 2000000000}]",
+            "evaluate[0].generated_train_count", "GiB of pixels to draw and write into the run folder", "generate fewer or smaller images");
+        yield return Set("Rescale_backbone_without_a_backbone_to_rescale", generated + ", rescale_backbone: true}]",
+            "evaluate[0].rescale_backbone", "needs init: backbone (got init: random)");
+        yield return Set("Detection_proposals_top_k_of_minus_one", generated + ", pre_nms_topk_train: -1}]", "evaluate[0].pre_nms_topk_train", "must be at least 1; got -1");
+        yield return Set("Detection_keeping_no_detections", generated + ", detections_per_image: 0}]", "evaluate[0].detections_per_image", "must be at least 1; got 0");
+        yield return Set("Detection_momentum_of_five", generated + ", momentum: 5}]", "evaluate[0].momentum", "below 1");
+        yield return Set("Detection_test_limit_negative", generated + ", test_limit: -3}]", "evaluate[0].test_limit", "must be 0 (every test image)");
+
         // ---- devices ----
         yield return Tiny("Cuda_without_a_gpu", "device: cpu\n", "device: cuda\n", Path("recipe.yaml:3:1"), "no CUDA device", "device: cpu");
         yield return Tiny("Second_cuda_device_without_a_gpu", "device: cpu\n", "device: cuda:1\n", "device", "no CUDA device");
