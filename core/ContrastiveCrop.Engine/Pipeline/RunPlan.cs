@@ -109,6 +109,11 @@ public sealed class RunPlan
                 stages.Add(stage);
         }
         plan.Evaluate = stages;
+        // The backbone evaluated is pretrain.backbone's architecture (trained here, or loaded from from_checkpoint): found
+        // only when the first stage started, after the run folder was made, as an error that read like a bug.
+        if (recipe.Evaluate.Count > 0 && recipe.Pretrain is null)
+            errors.Add(new RecipeError(RunPreflight.Locate(resolved, "pretrain") ?? RunPreflight.Locate(resolved, "evaluate"), "pretrain",
+                "the evaluate stages need a backbone: add a pretrain section with its backbone (with from_checkpoint only pretrain.backbone is read)"));
         if (errors.Count > 0) throw new RecipeException(errors);
         plan.Resolved = EffectiveRecipe.With(resolved, plan.Choices);
         return plan;

@@ -28,7 +28,9 @@ public static partial class PluginDiscovery
         {
             if (!Directory.Exists(folder))
             {
-                problems.Add($"Plugin folder '{folder}' does not exist: create it or remove it from plugins.folders / --plugins.");
+                problems.Add(File.Exists(folder)
+                    ? $"Plugin folder '{folder}' is a file: give the folder holding the plugin DLLs in plugin_folders / --plugins."
+                    : $"Plugin folder '{folder}' does not exist: create it or remove it from plugin_folders / --plugins.");
                 continue;
             }
             foreach (var dll in CandidateAssemblies(folder))

@@ -73,7 +73,9 @@ public sealed record PretrainOptions : IValidatableOptions
         if (Lr <= 0) yield return new OptionError("lr", "must be positive");
         if (Momentum is < 0 or >= 1) yield return new OptionError("momentum", "must be in [0, 1)");
         if (WeightDecay < 0) yield return new OptionError("weight_decay", "must be non-negative");
-        if (WarmupEpochs < 0 || (Iterations == 0 && WarmupEpochs >= Epochs)) yield return new OptionError("warmup_epochs", "must be in [0, epochs)");
+        // With epochs ≤ 0 the epochs error above is the one problem; comparing with it would report a second.
+        if (WarmupEpochs < 0 || (Iterations == 0 && Epochs > 0 && WarmupEpochs >= Epochs))
+            yield return new OptionError("warmup_epochs", $"must be in [0, epochs) = [0, {Epochs}); got {WarmupEpochs}");
         if (ImageSize < 8) yield return new OptionError("image_size", "must be at least 8");
         if (ImageSize > MaxImageSize)
             yield return new OptionError("image_size", $"must be at most {MaxImageSize}: one batch of two {ImageSize}² views would need {2.0 * BatchSize * 3 * ImageSize * ImageSize * 4 / (1L << 30):0.#} GiB (ImageNet recipes use 224)");

@@ -15,7 +15,8 @@ internal static class RunsListing
     public static IReadOnlyList<Entry> List(string root, Func<string, int, DateTime, bool>? isAlive = null)
     {
         if (!Directory.Exists(root))
-            throw new DirectoryNotFoundException($"'{Path.GetFullPath(root)}' does not exist: pass the folder your runs are in (a recipe's output_dir, 'runs' by default).");
+            throw new DirectoryNotFoundException(
+                $"'{Path.GetFullPath(root)}' {(File.Exists(root) ? "is a file, not a folder" : "does not exist")}: pass the folder your runs are in (a recipe's output_dir, 'runs' by default).");
         var entries = new List<Entry>();
         foreach (var folder in RunFolders(Path.GetFullPath(root), 0))
         {

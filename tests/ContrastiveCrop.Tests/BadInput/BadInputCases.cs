@@ -94,6 +94,8 @@ internal static class BadInputCases
         yield return Tiny("Knn_k_larger_than_the_training_set", "{name: knn, k: 5}", "{name: knn, k: 500}", "evaluate[0].k", "k = 500", "only 48 images");
         yield return Tiny("Monitor_k_larger_than_the_training_set", "  log_every: 1\n", "  log_every: 1\n  monitor: {every: 1, task: {name: knn, k: 49}}\n",
             "pretrain.monitor.task.k", "only 48 images");
+        yield return Set("Evaluate_stages_without_a_pretrain_section", "pretrain=", "--set pretrain=", "pretrain: the evaluate stages need a backbone");
+        yield return Set("Zero_epochs_is_one_problem_not_two", "pretrain.epochs=0", "--set pretrain.epochs=0", "pretrain.epochs: must be positive");
         yield return Tiny("Evaluate_item_not_a_mapping", "  - {name: knn, k: 5}", "  - knn", "evaluate[0]", "must be a mapping");
         yield return Tiny("Unknown_sampler_lists_the_known_ones", "name: random-resized-crop", "name: random-resized-cropp",
             "pretrain.sampler.name", "unknown crop sampler 'random-resized-cropp'", "Did you mean 'random-resized-crop'");
@@ -273,6 +275,9 @@ internal static class BadInputCases
         // ---- plugin folders ----
         yield return new("Plugin_folder_missing", r => [Run, r.Write(TinyRecipe.Text()), "--plugins", System.IO.Path.Combine(r.Folder, "gone")], 2,
             [Path("gone") + "' does not exist"]);
+        yield return new("Plugin_folder_is_a_file", r => [Run, r.Write(TinyRecipe.Text()), "--plugins", r.Write("x", "plugins.txt")], 2,
+            [Path("plugins.txt") + "' is a file", "plugin_folders / --plugins"]);
+        yield return Tiny("Recipe_plugin_folder_missing", "seed: 3\n", "seed: 3\nplugin_folders: [gone]\n", Path("gone") + "' does not exist", "remove it from plugin_folders");
         yield return new("Truncated_plugin_dll_stops_a_run", r =>
             [Run, r.Write(TinyRecipe.Text()), "--plugins", BadData.DamagedPlugin(r.Folder, b => b[..(b.Length / 3)])], 2,
             [Path("extra-plugins/Broken.Sampler.dll"), "truncated or corrupt"]);
@@ -306,6 +311,10 @@ internal static class BadInputCases
             ["--classes must be between 1 and 10"]);
         yield return new("Generator_output_is_a_file", r => ["data", "generate", "objects-on-clutter", "--out", r.Write("x", "taken"), "--count", "2", "--size", "16"], 2,
             [Path("taken")]);
+
+        // ---- run listings ----
+        yield return new("Runs_list_of_a_missing_folder", _ => ["runs", "list", "{folder}/nowhere"], 2, [Path("nowhere") + "' does not exist", "pass the folder your runs are in"]);
+        yield return new("Runs_list_of_a_file", r => ["runs", "list", r.Write(TinyRecipe.Text())], 2, [Path("recipe.yaml") + "' is a file, not a folder", "pass the folder your runs are in"]);
 
         // ---- the command line itself ----
         yield return new("Run_without_a_recipe", _ => [Run], 2, ["needs a recipe file"]);
