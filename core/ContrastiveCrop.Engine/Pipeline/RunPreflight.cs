@@ -32,6 +32,7 @@ public static class RunPreflight
         var errors = new List<RecipeError>();
         var warnings = new List<string>();
         CheckDevice(plan, cudaDeviceCount, errors);
+        CheckBackend(plan, cudaDeviceCount, errors);
         CheckThreads(plan, errors);
         if (runFolder is null)
             CheckWritableFolder(plan.Recipe.OutputDir, "output_dir", plan, errors);
@@ -93,6 +94,27 @@ public static class RunPreflight
             var message = e.Message.StartsWith("device: ", StringComparison.Ordinal) ? e.Message["device: ".Length..] : e.Message;
             errors.Add(new RecipeError(Locate(plan.Resolved, "device"), "device", message));
         }
+    }
+
+    /// <summary>
+    /// NCCL carries CUDA tensors only: with a CPU device the run fails as soon as a launcher starts it. Reported here too,
+    /// so <c>recipe check</c> (run without a launcher) finds it.
+    /// </summary>
+    private static void CheckBackend(RunPlan plan, Func<int> cudaDeviceCount, List<RecipeError> errors)
+    {
+        if (plan.Recipe.Distributed.Backend != ContrastiveCrop.Distributed.DistributedBackend.Nccl) return;
+        string device;
+        try
+        {
+            device = DeviceSelector.Resolve(plan.Recipe.Device, "device", cudaDeviceCount);
+        }
+        catch (DeviceException)
+        {
+            return; // CheckDevice reports it.
+        }
+        if (device == "cpu")
+            errors.Add(new RecipeError(Locate(plan.Resolved, "distributed.backend"), "distributed.backend",
+                $"nccl carries CUDA tensors only, but the run's device is the CPU (device: {plan.Recipe.Device}); use backend mpi or auto"));
     }
 
     /// <summary>Compute threads per logical processor above which more threads only contend for the same cores.</summary>

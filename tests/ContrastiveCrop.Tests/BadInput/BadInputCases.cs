@@ -148,6 +148,8 @@ internal static class BadInputCases
         yield return Tiny("Unknown_device", "device: cpu\n", "device: tpu\n", Path("recipe.yaml:3:1"), "device 'tpu' is not one of");
         yield return Tiny("Gpu_is_not_a_device_name", "device: cpu\n", "device: gpu\n", Path("recipe.yaml:3:1"), "device 'gpu' is not one of", "write 'cuda'");
         yield return Tiny("Seventh_cuda_device_without_a_gpu", "device: cpu\n", "device: cuda:7\n", Path("recipe.yaml:3:1"), "device 'cuda:7'", "no CUDA device");
+        yield return new("Recipe_check_of_nccl_on_the_cpu", r => ["recipe", "check", r.Write(TinyRecipe.Text()), "--set", "distributed={backend: nccl}"], 2,
+            ["--set distributed={backend: nccl}", "distributed.backend: nccl carries CUDA tensors only", "use backend mpi or auto"]);
         yield return Recipe("Recipe_check_of_a_malformed_cuda_index", BadData.Replace(TinyRecipe.Text(), "device: cpu\n", "device: cuda:x\n"),
                             [Path("recipe.yaml:3:1"), "device 'cuda:x' is not one of"], "recipe check");
 
