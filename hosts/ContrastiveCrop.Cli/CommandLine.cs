@@ -18,7 +18,9 @@ internal static class CommandLine
         var parse = Build().Parse(args);
         if (parse.Errors.Count == 0) return parse.Invoke();
         // Unrecognised words first: "command not provided" is the consequence of a misspelt one.
-        var messages = parse.Errors.Select(e => e.Message).OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
+        // System.CommandLine lists an option's allowed values one per line: joined, so the error stays one line.
+        var messages = parse.Errors.Select(e => string.Join(" ", e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+            .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1);
         Console.Error.WriteLine($"error: {string.Join(" ", messages)} Run '{string.Join(' ', ["ccrop", .. CommandPath(parse)])} --help' for usage.");
         return Commands.UserError;
     }

@@ -250,6 +250,9 @@ internal static class Commands
 
     public static int PreviewCrops(string recipePath, string[] overrides, string[] pluginFolders, int count, int epoch, string? output)
     {
+        // Checked before the crops are sampled; the sheet's folder is created like export's --out.
+        if (output is not null && Directory.Exists(output))
+            throw new UsageException($"--out '{Path.GetFullPath(output)}' is a folder: give the image file to write, e.g. --out {Path.Combine(output, "crops.png")}.");
         var (plan, container) = Load(recipePath, overrides, pluginFolders);
         using (container)
         {
@@ -257,6 +260,7 @@ internal static class Commands
             var rows = NamingPlugins(plan, container, () => CropPreview.Sample(plan, container.Resolve<PluginFactory>(), run, count, epoch));
             var (_, method, sampler) = plan.Pretrain!.Value;
             output = Path.GetFullPath(output ?? $"{plan.Recipe.Name}-crops-epoch-{epoch}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             var colours = string.Join(", ", Enumerable.Range(0, rows[0].Crops.Count).Select(v => $"view {v + 1} {ContrastiveCrop.Imaging.Sheets.SheetDrawing.ViewColourName(v)}"));
             CropPreviewSheet.Write(output, rows,
                 $"{sampler.Descriptor.Name} crops for {method.Descriptor.Name}'s views, epoch {epoch}, seed {plan.Recipe.Seed} (as the loader samples them)",

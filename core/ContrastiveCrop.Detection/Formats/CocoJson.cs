@@ -92,7 +92,8 @@ public static class CocoJson
         }
         catch (JsonException e)
         {
-            throw new DetectionFormatException(path, $"line {e.LineNumber + 1}", "not valid JSON: " + e.Message, e);
+            var (where, reason) = CocoOutline.Describe(e);
+            throw new DetectionFormatException(Path.GetFullPath(path), where, $"not valid JSON: {reason}. Fix or regenerate the file.", e);
         }
     }
 

@@ -99,11 +99,18 @@ public sealed record CocoOutline(int Images, int Annotations, int Categories, IR
     /// </summary>
     private static DetectionFormatException Malformed(string path, JsonException e, long offset)
     {
+        var (where, reason) = Describe(e);
+        return new DetectionFormatException(path, e.LineNumber is null ? $"byte {offset}" : $"{where} (byte {offset})", $"not valid JSON: {reason}. Fix or regenerate the file.", e);
+    }
+
+    /// <summary>Where a JSON error is, as "line L, column C" (1-based), and its reason without the reader's own position suffix or final period.</summary>
+    internal static (string Where, string Reason) Describe(JsonException e)
+    {
         var reason = e.Message;
         int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) reason = reason[..cut];
-        string where = e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1} (byte {offset})" : $"byte {offset}";
-        return new DetectionFormatException(path, where, $"not valid JSON: {reason.TrimEnd('.')}. Fix or regenerate the file.", e);
+        string where = e.LineNumber is { } line ? $"line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}" : "$";
+        return (where, reason.TrimEnd().TrimEnd('.'));
     }
 
     /// <summary>Follows the token stream: which top-level array it is in, and each element's position in it.</summary>

@@ -39,7 +39,9 @@ public static class CropPreview
         if (rows < 1) throw new StageSetupException($"--count must be at least 1, got {rows}.");
         if (epoch < 0) throw new StageSetupException($"--epoch must be 0 or more, got {epoch}.");
         if (plan.Pretrain is not var (backboneChoice, methodChoice, samplerChoice))
-            throw new StageSetupException($"{plan.RecipePath}: the recipe has no pretrain section, so no crop sampler to preview; add pretrain.sampler (and method, backbone).");
+            throw new StageSetupException(plan.Recipe.FromCheckpoint is null
+                ? $"{plan.RecipePath}: the recipe has no pretrain section, so no crop sampler to preview; add pretrain.sampler (and method, backbone)."
+                : $"{plan.RecipePath}: the recipe evaluates from_checkpoint instead of pretraining, so no crop sampler to preview; remove from_checkpoint and set pretrain.sampler (and method).");
 
         var source = factory.Create<IDatasetSource>(plan.Data.Descriptor, plan.Data.Options, run);
         using var train = source.Open("train");

@@ -318,6 +318,22 @@ internal static class BadInputCases
         yield return new("Runs_list_of_a_missing_folder", _ => ["runs", "list", "{folder}/nowhere"], 2, [Path("nowhere") + "' does not exist", "pass the folder your runs are in"]);
         yield return new("Runs_list_of_a_file", r => ["runs", "list", r.Write(TinyRecipe.Text())], 2, [Path("recipe.yaml") + "' is a file, not a folder", "pass the folder your runs are in"]);
 
+        // ---- other commands' files and options ----
+        yield return new("Crop_preview_out_is_a_folder", r =>
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(r.Folder, "sheets"));
+            return ["crops", "preview", r.Write(TinyRecipe.Text()), "--out", System.IO.Path.Combine(r.Folder, "sheets")];
+        }, 2, ["--out '" + Path("sheets") + "' is a folder", "give the image file to write"]);
+        yield return new("Coco_results_file_cut_off", r =>
+        {
+            var set = System.IO.Path.Combine(r.Folder, "detection");
+            ContrastiveCrop.Data.DetectionSetGenerator.Generate(set, new ContrastiveCrop.Data.DetectionSetGenerator.Settings(2, 2, 48, Seed: 1, Classes: 2));
+            var results = r.Write("[{\"image_id\": 1, \"category_id\": 1, \"score\": 0.5,\n \"bbox\": [1, 2, 3", "results.json");
+            return ["eval", "coco", "--gt", System.IO.Path.Combine(set, "annotations", "instances_test.json"), "--results", results];
+        }, 2, [Path("results.json") + ": line 2, column ", "not valid JSON", "Fix or regenerate the file"]);
+        yield return new("Coco_evaluation_of_an_unknown_iou_type", _ => ["eval", "coco", "--gt", "a.json", "--results", "b.json", "--iou-type", "keypoints"], 2,
+            ["'keypoints' not recognized", "'bbox' 'segm'"]);
+
         // ---- the command line itself ----
         yield return new("Run_without_a_recipe", _ => [Run], 2, ["needs a recipe file"]);
         yield return new("Unknown_command", _ => ["frobnicate"], 2, ["frobnicate"]);

@@ -74,13 +74,15 @@ public sealed class CropPreviewCommandTests
         var path = recipe.Write("""
             name: eval-only
             data: {name: shapes-on-clutter, train_count: 8, test_count: 8, image_size: 16}
+            from_checkpoint: random
+            pretrain: {backbone: {name: resnet, depth: 18, width_multiplier: 0.0625, small_data_stem: true}, method: {name: simclr}, sampler: {name: random-resized-crop}}
             evaluate: [{name: knn, k: 5}]
             """);
 
         var outcome = recipe.Invoke("crops", "preview", path);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(2));
-        Assert.That(outcome.Error, Does.Contain("no pretrain section").And.Contain("pretrain.sampler"));
+        Assert.That(outcome.Error, Does.Contain("evaluates from_checkpoint instead of pretraining").And.Contain("pretrain.sampler"));
     }
 
     private static IContainer Container(string extraPlugins)
