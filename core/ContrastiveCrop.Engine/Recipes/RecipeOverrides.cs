@@ -36,6 +36,17 @@ internal static class RecipeOverrides
                 continue;
             }
 
+            // Indexing a list (evaluate[0].k) is not a key path --set can follow: the binder then called 'evaluate[0]'
+            // an unknown key and suggested 'evaluate', which is what was typed.
+            if (segments.FirstOrDefault(segment => segment.Contains('[')) is { } indexed)
+            {
+                var path = string.Join('.', segments.TakeWhile(segment => segment != indexed).Append(indexed[..indexed.IndexOf('[')]));
+                var example = path == "evaluate" ? "[{name: knn, k: 20}, {name: linear-probe}]" : "[a, b]";
+                errors.Add(new RecipeError(location, string.Join('.', segments.TakeWhile(segment => segment != indexed).Append(indexed)),
+                    $"--set cannot change one item of a list; set the whole list in YAML flow style, e.g. --set '{path}={example}'"));
+                continue;
+            }
+
             var keyPath = string.Join('.', segments);
             if (!TryParseValue(text[(separator + 1)..], location, keyPath, errors, out var value))
             {

@@ -68,7 +68,8 @@ public static class TrainingSnapshot
         {
             if (!value.shape.SequenceEqual(saved[name].shape))
                 throw new CheckpointException(
-                    $"Checkpoint '{path}': '{prefix}{name}' has shape [{string.Join(", ", saved[name].shape)}], the model expects [{string.Join(", ", value.shape)}].");
+                    $"Checkpoint '{path}': '{prefix}{name}' has shape [{string.Join(", ", saved[name].shape)}], the model expects [{string.Join(", ", value.shape)}]. " +
+                    "It was written by another model: use the recipe it was trained with (a resumed run's recipe.yaml as the run wrote it).");
             value.copy_(saved[name]);
         }
     }
