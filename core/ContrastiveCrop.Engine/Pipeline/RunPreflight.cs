@@ -160,6 +160,28 @@ public static class RunPreflight
         {
             var what = existing == full ? $"'{full}'" : $"'{existing}' (to create '{full}')";
             errors.Add(new RecipeError(location, key, $"cannot write in {what}: {e.Message} Choose a writable folder."));
+            return;
+        }
+        // An empty probe file needs no space: a full disk passed the probe and failed at the run's first file.
+        if (FreeBytes(existing) is { } free && free < MinFreeBytes)
+            errors.Add(new RecipeError(location, key,
+                $"the disk holding '{existing}' has {free / 1024} KiB free; a run writes its recipe, manifest, logs and checkpoints there " +
+                $"(at least {MinFreeBytes >> 10} KiB is required): free space or choose another folder"));
+    }
+
+    /// <summary>The least free space a run folder is started with: its first files, before any checkpoint.</summary>
+    public const long MinFreeBytes = 64L << 10;
+
+    /// <summary>Bytes free to this user on the file system holding <paramref name="folder"/>; null when the system cannot say.</summary>
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -75,6 +75,27 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public void An_output_dir_on_a_full_disk_is_refused_before_work()
+    {
+        var recipe = new TinyRecipe();
+        using var disk = SmallDisk.Mount(recipe.Folder, 256 * 1024);
+        // Filled to the last block: an empty probe file still fits, the run's first real file would not.
+        using (var fill = File.Create(Path.Combine(disk.Path, "fill")))
+        {
+            var block = new byte[4096];
+            try { while (true) fill.Write(block); }
+            catch (IOException) { }
+        }
+        var path = recipe.Write(BadData.Replace(TinyRecipe.Text(), "output_dir: runs", $"output_dir: {disk.Path}/runs"));
+
+        var outcome = recipe.Invoke("run", path);
+
+        new BadInputCase("full", _ => [], 2, ["output_dir", $"the disk holding '{disk.Path}' has 0 KiB free", "free space or choose another folder"])
+            .Assert(outcome, recipe, new HashSet<string>());
+        Assert.That(Directory.EnumerateFileSystemEntries(disk.Path), Is.EqualTo(new[] { Path.Combine(disk.Path, "fill") }), "no run folder, not even an empty one");
+    }
+
+    [Test]
     public void A_full_disk_names_the_checkpoint_write_keeps_the_previous_checkpoint_and_leaves_no_temporary_file()
     {
         var recipe = new TinyRecipe();
