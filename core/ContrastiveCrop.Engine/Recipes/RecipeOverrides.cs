@@ -41,7 +41,10 @@ internal static class RecipeOverrides
             if (segments.FirstOrDefault(segment => segment.Contains('[')) is { } indexed)
             {
                 var path = string.Join('.', segments.TakeWhile(segment => segment != indexed).Append(indexed[..indexed.IndexOf('[')]));
-                var example = path == "evaluate" ? "[{name: knn, k: 20}, {name: linear-probe}]" : "[a, b]";
+                // The example repeats what was typed, in the form --set takes: the item's key and value inside the list.
+                var rest = string.Join('.', segments.SkipWhile(segment => segment != indexed).Skip(1));
+                var typed = text[(separator + 1)..].Trim();
+                var example = rest.Length > 0 ? $"[{{name: ..., {rest}: {typed}}}, ...]" : $"[{typed}, ...]";
                 errors.Add(new RecipeError(location, string.Join('.', segments.TakeWhile(segment => segment != indexed).Append(indexed)),
                     $"--set cannot change one item of a list; set the whole list in YAML flow style, e.g. --set '{path}={example}'"));
                 continue;

@@ -127,7 +127,7 @@ internal static class BadInputCases
         yield return Set("Override_into_a_scalar", "seed.x=1", "--set seed.x=1", "'seed' is a scalar");
         yield return Set("Override_with_a_misspelt_key", "pretrain.epoch=3", "--set pretrain.epoch=3", "did you mean 'epochs'");
         yield return Set("Override_of_an_unknown_device", "device=tpu", "--set device=tpu", "not one of auto, cpu, cuda");
-        yield return Set("Override_of_one_list_item", "evaluate[0].k=3", "--set evaluate[0].k=3", "evaluate[0]: --set cannot change one item of a list", "set the whole list");
+        yield return Set("Override_of_one_list_item", "evaluate[0].k=3", "--set evaluate[0].k=3", "evaluate[0]: --set cannot change one item of a list", "set the whole list in YAML flow style, e.g. --set 'evaluate=[{name: ..., k: 3}, ...]'");
         yield return Set("Override_batch_larger_than_the_data", "pretrain.batch_size=49", "--set pretrain.batch_size=49", "only 48 images");
 
         // Detection options whose bad values crashed in libtorch, exhausted memory and disk, or did nothing, after the pretraining.
