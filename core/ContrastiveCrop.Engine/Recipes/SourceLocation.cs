@@ -24,9 +24,10 @@ public sealed record SourceLocation(string File, int Line, int Column)
 
     /// <summary>
     /// Formats the location as <c>file:line:column</c>, the form editors and terminals link to; an
-    /// override as <c>--set key.path=value</c>, since it has no file to open.
+    /// override as <c>--set key.path=value</c>, since it has no file to open (or, for a value another
+    /// option put there, that option as typed: <see cref="File"/> is then the option, e.g. <c>--vary</c>).
     /// </summary>
-    public override string ToString() => Argument is not null ? $"{OverrideFile} {Argument}" : $"{File}:{Line}:{Column}";
+    public override string ToString() => Argument is not null ? $"{File} {Argument}" : $"{File}:{Line}:{Column}";
 
     /// <inheritdoc />
     public bool Equals(SourceLocation? other) =>

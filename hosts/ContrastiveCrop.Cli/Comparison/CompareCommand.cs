@@ -17,13 +17,38 @@ internal static class CompareCommand
     /// <summary>The file names written into the comparison folder.</summary>
     public const string Markdown = "compare.md", Csv = "compare.csv", Html = "compare.html";
 
+    /// <summary>
+    /// Loads one cell: the user's --set overrides, then the cell's own (the --vary value, seed, output_dir). An error in a
+    /// cell's own override names the option the user typed (--vary, --seeds, --out), not a --set they never wrote.
+    /// </summary>
+    private static (RunPlan Plan, IContainer Container) LoadCell(string recipe, string[] overrides, string[] cell, string[] pluginFolders,
+                                                                        string vary, string seeds, string? output)
+    {
+        try
+        {
+            return Commands.Load(recipe, [.. overrides, .. cell], pluginFolders);
+        }
+        catch (RecipeException e)
+        {
+            throw new RecipeException(e.Errors.Select(error =>
+            {
+                // Override locations number the overrides from 1; the cell's follow the user's.
+                if (error.Location is not { IsOverride: true, Argument: { } argument } location || location.Line <= overrides.Length) return error;
+                SourceLocation? typed = argument.StartsWith("seed=", StringComparison.Ordinal) ? new SourceLocation("--seeds", 1, 1) { Argument = seeds }
+                    : argument.StartsWith("output_dir=", StringComparison.Ordinal) ? (output is null ? null : new SourceLocation("--out", 1, 1) { Argument = output })
+                    : new SourceLocation("--vary", 1, 1) { Argument = $"{vary} (the value {argument[(argument.IndexOf('=') + 1)..]})" };
+                return typed is null ? error : error with { Location = typed };
+            }));
+        }
+    }
+
     public static int Run(string recipe, string vary, string seeds, string[] overrides, string[] pluginFolders, string? output)
     {
         var grid = ComparisonGrid.Parse(vary, seeds);
         // Resolve and validate every cell before any work starts: a bad value stops here, not after hours.
         string root;
         {
-            var (first, container) = Commands.Load(recipe, [.. overrides, $"{grid.Key}={grid.Settings[0].Value}"], pluginFolders);
+            var (first, container) = LoadCell(recipe, overrides, [$"{grid.Key}={grid.Settings[0].Value}"], pluginFolders, vary, seeds, output);
             container.Dispose();
             root = Path.GetFullPath(output ?? Path.Combine(first.Recipe.OutputDir, $"compare-{first.Recipe.Name}"));
         }
@@ -33,7 +58,7 @@ internal static class CompareCommand
         {
             var folder = grid.CellFolder(root, grid.Settings[s], seed);
             string[] cellOverrides = [.. overrides, .. grid.Overrides(grid.Settings[s], seed, folder)];
-            var (plan, container) = Commands.Load(recipe, cellOverrides, pluginFolders);
+            var (plan, container) = LoadCell(recipe, overrides, [.. grid.Overrides(grid.Settings[s], seed, folder)], pluginFolders, vary, seeds, output);
             container.Dispose();
             cells.Add((s, seed, folder, cellOverrides, RecipeWriter.ToYaml(plan.Resolved)));
         }

@@ -315,6 +315,14 @@ internal static class BadInputCases
         yield return new("Generator_output_is_a_file", r => ["data", "generate", "objects-on-clutter", "--out", r.Write("x", "taken"), "--count", "2", "--size", "16"], 2,
             [Path("taken")]);
 
+        // ---- compare: an error in a cell's own setting names the option typed, not a --set never written ----
+        yield return new("Compare_value_out_of_range", r => ["compare", r.Write(TinyRecipe.Text()), "--vary", "pretrain.lr=[0.1, -1]"], 2,
+            ["--vary pretrain.lr=[0.1, -1] (the value -1): pretrain.lr: must be positive"]);
+        yield return new("Compare_value_larger_than_the_data", r => ["compare", r.Write(TinyRecipe.Text()), "--vary", "pretrain.batch_size=[16, 64]"], 2,
+            ["--vary pretrain.batch_size=[16, 64] (the value 64)", "only 48 images"]);
+        yield return new("Compare_out_is_a_file", r => ["compare", r.Write(TinyRecipe.Text()), "--vary", "pretrain.lr=[0.1, 0.2]", "--out", r.Write("x", "taken.txt")], 2,
+            ["--out " + Path("taken.txt") + ": output_dir:", Path("taken.txt") + "' is a file"]);
+
         // ---- run listings ----
         yield return new("Runs_list_of_a_missing_folder", _ => ["runs", "list", "{folder}/nowhere"], 2, [Path("nowhere") + "' does not exist", "pass the folder your runs are in"]);
         yield return new("Runs_list_of_a_file", r => ["runs", "list", r.Write(TinyRecipe.Text())], 2, [Path("recipe.yaml") + "' is a file, not a folder", "pass the folder your runs are in"]);
