@@ -70,7 +70,13 @@ public abstract class RcnnC4Task : IDownstreamTask
         {
             run.Log($"{stage}: random initialisation (init: random); the run's backbone is not used.");
         }
+        // Moved first: requires_grad is set on the parameters that train on the device.
         model.to(run.Device);
+        if (_options.FreezeAt > 0 || _options.Norm == "frozen_bn")
+        {
+            int frozen = model.Freeze(_options.FreezeAt, _options.Norm == "frozen_bn");
+            run.Log($"{stage}: {frozen} parameter tensors frozen (freeze_at {_options.FreezeAt}, norm {_options.Norm}).");
+        }
         run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
         var timer = new StageTimes();

@@ -47,6 +47,45 @@ internal sealed class RcnnC4 : nn.Module
     /// <summary>What this model was built from.</summary>
     public RcnnArchitecture Architecture { get; }
 
+    // Not a registered component: the BatchNorms Freeze put in inference mode, kept there by train().
+    private readonly List<nn.Module> _frozenNorms = [];
+
+    /// <summary>
+    /// Keeps the trunk's first <paramref name="freezeAt"/> stages at their current values (detectron2's FREEZE_AT:
+    /// 1 the stem, 2 the stem and res2, … 4 the whole trunk to res4; res5 is the box head and always trains), their
+    /// BatchNorms in inference mode; with <paramref name="frozenNorms"/> every ResNet BatchNorm (trunk and res5, not
+    /// the extra norm after res5) uses its running statistics and fixed affine parameters (detectron2's FrozenBN).
+    /// Call after the weights are loaded; returns the number of parameter tensors frozen.
+    /// </summary>
+    public int Freeze(int freezeAt, bool frozenNorms)
+    {
+        // torchvision's names of the trunk's stages, in order: stem, res2, res3, res4.
+        string[][] stages = [["conv1.", "bn1."], ["layer1."], ["layer2."], ["layer3."]];
+        if (freezeAt is < 0 or > 4) throw new ArgumentOutOfRangeException(nameof(freezeAt), freezeAt, "0 to 4 trunk stages can be frozen.");
+        var frozenPrefixes = stages.Take(freezeAt).SelectMany(s => s).Select(s => TrunkPrefix + s).ToList();
+        bool InFrozenStage(string name) => frozenPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+        bool IsResNetNorm(string name) =>
+            name.StartsWith(TrunkPrefix, StringComparison.Ordinal) || name.StartsWith(Res5Prefix + "layer4.", StringComparison.Ordinal);
+        int frozen = 0;
+        foreach (var (name, module) in named_modules())
+        {
+            if (module is not TorchSharp.Modules.BatchNorm2d || !(InFrozenStage(name + ".") || (frozenNorms && IsResNetNorm(name)))) continue;
+            _frozenNorms.Add(module);
+            foreach (var p in module.parameters()) { p.requires_grad = false; frozen++; }
+        }
+        foreach (var (name, p) in named_parameters())
+            if (p.requires_grad && InFrozenStage(name)) { p.requires_grad = false; frozen++; }
+        train(training);
+        return frozen;
+    }
+
+    /// <inheritdoc />
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var norm in _frozenNorms) norm.eval();
+    }
+
     /// <summary>Optional per-stage timer (backbone, rpn, roi_heads and their losses).</summary>
     public StageTimes? Timer
     {

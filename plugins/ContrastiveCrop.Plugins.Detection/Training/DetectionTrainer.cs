@@ -54,7 +54,8 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         model.train();
         var normParameters = model.named_modules().Where(m => m.module is BatchNorm2d)
             .SelectMany(m => m.module.parameters()).Select(p => p.Handle).ToHashSet();
-        var named = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        // Frozen stages and norms (freeze_at, frozen_bn) are left out, as detectron2's optimiser leaves out parameters without gradients.
+        var named = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
         Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named,
             new ParameterGrouping(options.WeightDecay, NoDecay: (_, p) => normParameters.Contains(p.Handle))), options.Momentum);
         Schedule = options.Schedule;
