@@ -83,7 +83,10 @@ public abstract class RcnnC4Task : IDownstreamTask
         model.Timer = timer;
         double loss;
         using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer, test))
+        {
             loss = trainer.Train();
+            trainer.UpdatePreciseBatchNorm();
+        }
         var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
         timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, stage).Evaluate(model, test);

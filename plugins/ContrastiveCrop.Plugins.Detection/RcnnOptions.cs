@@ -125,6 +125,13 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
     /// </summary>
     public int EvalEvery { get; init; }
 
+    /// <summary>
+    /// Before each test pass, recompute the BatchNorm running statistics as plain averages over this many training
+    /// batches (detectron2's PreciseBN; 0 = off, detectron2 uses 200): training keeps an exponential average of the
+    /// last few 2-image batches' statistics, which the test pass would otherwise normalise with.
+    /// </summary>
+    public int PreciseBnIters { get; init; }
+
     /// <summary>RPN proposals kept before NMS in training.</summary>
     public int PreNmsTopkTrain { get; init; } = 12000;
     /// <summary>RPN proposals kept after NMS in training.</summary>
@@ -175,6 +182,7 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
         if (CheckpointEvery <= 0) yield return new OptionError("checkpoint_every", "must be positive.");
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive.");
         if (EvalEvery < 0) yield return new OptionError("eval_every", $"must be 0 (evaluate only at the end) or a positive number of iterations; got {EvalEvery}.");
+        if (PreciseBnIters < 0) yield return new OptionError("precise_bn_iters", $"must be 0 (off) or a positive number of batches (detectron2 uses 200); got {PreciseBnIters}.");
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
     }
 

@@ -66,7 +66,8 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         {
             var evaluation = new DetectionEvaluation(options, run, stage);
             // Only the final test pass writes the results file.
-            Register([new PeriodicEvaluationHook(options.EvalEvery, model, () => evaluation.Evaluate(model, test, interim: true).Metrics)]);
+            Register([new PeriodicEvaluationHook(options.EvalEvery, model,
+                () => WithPreciseBatchNorm(() => evaluation.Evaluate(model, test, interim: true).Metrics))]);
         }
     }
 
@@ -103,12 +104,69 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     protected override StepOutput ComputeStep(TrainingState state)
     {
         int iteration = checked((int)state.Step);
-        var (images, targets) = StageTimes.Measure(_timer, "data", () => LoadBatch(iteration, _model.Architecture.Masks, Run.Device));
-        // The sampling of anchors and proposals: rank 0 draws as one process does, every other rank its own stream.
-        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11, _group.Rank));
-        var losses = _model.Losses(images, targets, generator);
+        var losses = Losses(iteration, _timer);
         var total = losses.Values.Aggregate((a, b) => a + b);
         return new StepOutput(total, _options.BatchSize) { Parts = losses };
+    }
+
+    /// <summary>The losses of iteration <paramref name="iteration"/>'s batch (this rank's share), its loading timed by <paramref name="timer"/>.</summary>
+    private Dictionary<string, Tensor> Losses(int iteration, StageTimes? timer)
+    {
+        var (images, targets) = StageTimes.Measure(timer, "data", () => LoadBatch(iteration, _model.Architecture.Masks, Run.Device));
+        // The sampling of anchors and proposals: rank 0 draws as one process does, every other rank its own stream.
+        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11, _group.Rank));
+        return _model.Losses(images, targets, generator);
+    }
+
+    /// <summary>
+    /// <c>precise_bn_iters</c> (detectron2's PreciseBN): sets the BatchNorms' running statistics to averages over that
+    /// many training batches, drawn as iterations <c>iterations</c>, <c>iterations</c> + 1, … would be (past the
+    /// schedule, so none is a batch the last steps just saw); with several ranks the averages are averaged over the
+    /// ranks, so every replica tests with the same statistics. Does nothing when the option is 0.
+    /// </summary>
+    public void UpdatePreciseBatchNorm()
+    {
+        if (_options.PreciseBnIters == 0) return;
+        var timer = _model.Timer;
+        // The passes are not training time.
+        _model.Timer = null;
+        try
+        {
+            PreciseBatchNorm.Update(_model, _options.PreciseBnIters, b => Losses(_options.Iterations + b, timer: null));
+        }
+        finally
+        {
+            _model.Timer = timer;
+        }
+        if (_group.WorldSize == 1) return;
+        using var noGrad = no_grad();
+        foreach (var (name, buffer) in _model.named_buffers())
+            if (name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".running_var", StringComparison.Ordinal))
+            {
+                _group.AllReduce(buffer, ReduceOp.Sum);
+                buffer.div_(_group.WorldSize);
+            }
+    }
+
+    /// <summary>Runs <paramref name="evaluate"/> with precise BatchNorm statistics (<see cref="UpdatePreciseBatchNorm"/>), then puts the training's statistics back.</summary>
+    private T WithPreciseBatchNorm<T>(Func<T> evaluate)
+    {
+        if (_options.PreciseBnIters == 0) return evaluate();
+        var saved = _model.named_buffers().Select(b => (b.buffer, Copy: b.buffer.detach().clone())).ToList();
+        try
+        {
+            UpdatePreciseBatchNorm();
+            return evaluate();
+        }
+        finally
+        {
+            using var noGrad = no_grad();
+            foreach (var (buffer, copy) in saved)
+            {
+                buffer.copy_(copy);
+                copy.Dispose();
+            }
+        }
     }
 
     /// <inheritdoc />
