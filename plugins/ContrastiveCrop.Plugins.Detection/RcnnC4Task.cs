@@ -5,6 +5,7 @@ using ContrastiveCrop.Interop;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using ContrastiveCrop.Plugins.Detection.Training;
+using ContrastiveCrop.Sdk.Hooks;
 using TorchSharp;
 
 namespace ContrastiveCrop.Plugins.Detection;
@@ -79,16 +80,17 @@ public abstract class RcnnC4Task : IDownstreamTask
         }
         run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
-        var timer = new StageTimes();
-        model.Timer = timer;
         double loss;
-        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer, test))
+        IReadOnlyDictionary<string, double> trainTimes;
+        // The hook's forward hooks come off the model after training, so the test pass below is not timed as training.
+        using (var timing = new StageTimingHook(model, DetectionTrainer.TimedModules))
+        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timing, test))
         {
             loss = trainer.Train();
+            trainTimes = timing.Seconds;
+            // Outside any step, so not timed as training.
             trainer.UpdatePreciseBatchNorm();
         }
-        var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
-        timer.Clear();
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, stage).Evaluate(model, test);
         run.Log($"{stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The learning curve ends at the final model.
@@ -97,7 +99,9 @@ public abstract class RcnnC4Task : IDownstreamTask
         metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
-        foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
+        // A stage resumed from its finished checkpoint trains no step and reports no times.
+        if (trainTimes[StageTimingHook.Iteration] > 0)
+            foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
         return new DownstreamResult(metrics);
     }
 

@@ -86,20 +86,13 @@ internal sealed class RcnnC4 : nn.Module
         foreach (var norm in _frozenNorms) norm.eval();
     }
 
-    /// <summary>Optional per-stage timer (backbone, rpn, roi_heads and their losses).</summary>
-    public StageTimes? Timer
-    {
-        get => proposal_generator.Timer;
-        set => (proposal_generator.Timer, roi_heads.Timer) = (value, value);
-    }
-
     /// <summary>Training losses of a batch: loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg (+ loss_mask).</summary>
     public Dictionary<string, Tensor> Losses(ImageList images, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var features = Time("backbone", () => backbone.call(images.Tensor));
-        var (proposals, losses) = Time("rpn", () => proposal_generator.Forward(features, images, targets, generator));
-        var roiLosses = Time("roi_heads", () => roi_heads.Losses(features, proposals, targets, generator));
+        var features = backbone.call(images.Tensor);
+        var (proposals, losses) = proposal_generator.call(features, images, targets, generator);
+        var (roiLosses, _) = roi_heads.call(features, proposals, images, targets, generator);
         foreach (var (k, v) in roiLosses) losses[k] = v;
         foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
         return losses;
@@ -110,15 +103,13 @@ internal sealed class RcnnC4 : nn.Module
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var features = Time("backbone", () => backbone.call(images.Tensor));
-        var (proposals, _) = Time("rpn", () => proposal_generator.Forward(features, images, null));
-        var detections = Time("roi_heads", () => roi_heads.Infer(features, proposals, images));
+        var features = backbone.call(images.Tensor);
+        var (proposals, _) = proposal_generator.call(features, images, null, null);
+        var (_, detections) = roi_heads.call(features, proposals, images, null, null);
         foreach (var d in detections)
         {
             d.Boxes.MoveToOuterDisposeScope(); d.Scores.MoveToOuterDisposeScope(); d.Classes.MoveToOuterDisposeScope(); d.Masks?.MoveToOuterDisposeScope();
         }
         return detections;
     }
-
-    private T Time<T>(string stage, Func<T> work) => StageTimes.Measure(Timer, stage, work);
 }
