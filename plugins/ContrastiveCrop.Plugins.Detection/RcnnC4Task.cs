@@ -95,8 +95,9 @@ public abstract class RcnnC4Task : IDownstreamTask
         run.Log($"{stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The learning curve ends at the final model.
         if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
-        // The results table labels repeated stages by their init too; this row keeps it machine-readable.
-        metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
+        // The results table labels repeated stages by their init too; this row keeps it machine-readable. The
+        // random_init_baseline's run loads the untrained backbone (init: backbone), which is not a pretrained start.
+        metrics["pretrained_init"] = _options.Init == "random" || context.Variant == "random-init" ? 0 : 1;
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         // A stage resumed from its finished checkpoint trains no step and reports no times.
