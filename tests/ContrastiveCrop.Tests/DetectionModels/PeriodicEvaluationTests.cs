@@ -1,5 +1,4 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Data;
 using ContrastiveCrop.Plugins.Detection;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
@@ -43,11 +42,7 @@ public sealed class PeriodicEvaluationTests
     public void Training_with_evaluations_in_between_has_the_losses_and_weights_of_training_without()
     {
         using var scope = NewDisposeScope();
-        var folder = TestFolders.NewTemp("det-eval-data");
-        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(4, 2, 48, Seed: 3, Classes: 2));
-        var devkit = Path.Combine(folder, "VOCdevkit");
-        var train = DetectionSplit.FromVoc(devkit, ["2007/trainval"], classes);
-        var test = DetectionSplit.FromVoc(devkit, ["2007/test"], classes);
+        var (train, test) = ToyDetectionBatch.GeneratedSplits("det-eval-data", testCount: 2);
         var options = new RcnnOptions
         {
             Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTrain = [48, 64], MaxSizeTrain = 64, MinSizeTest = 48, MaxSizeTest = 64,
@@ -82,9 +77,7 @@ public sealed class PeriodicEvaluationTests
     public void The_test_pass_reports_every_image_to_the_hosts_progress_display()
     {
         using var scope = NewDisposeScope();
-        var folder = TestFolders.NewTemp("det-progress-data");
-        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(1, 3, 48, Seed: 3, Classes: 2));
-        var test = DetectionSplit.FromVoc(Path.Combine(folder, "VOCdevkit"), ["2007/test"], classes);
+        var test = ToyDetectionBatch.GeneratedSplits("det-progress-data", trainCount: 1, testCount: 3).Test;
         var options = new RcnnOptions { Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTest = 48, MaxSizeTest = 64 };
         manual_seed(1);
         using var model = new RcnnC4(ToyDetectionBatch.TinyArchitecture(masks: false));
