@@ -71,12 +71,12 @@ public abstract class RcnnC4Task : IDownstreamTask
         {
             run.Log($"{stage}: random initialisation (init: random); the run's backbone is not used.");
         }
-        // Moved first: requires_grad is set on the parameters that train on the device.
         model.to(run.Device);
         if (_options.FreezeAt > 0 || _options.Norm == "frozen_bn")
         {
             int frozen = model.Freeze(_options.FreezeAt, _options.Norm == "frozen_bn");
-            run.Log($"{stage}: {frozen} parameter tensors frozen (freeze_at {_options.FreezeAt}, norm {_options.Norm}).");
+            run.Log($"{stage}: {frozen} parameter tensors frozen (freeze_at {_options.FreezeAt}, norm {_options.Norm})" +
+                    (context.Variant == "random-init" ? "; on the untrained backbone they stay at their random values, as the recipe asks for both runs." : "."));
         }
         run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
@@ -87,7 +87,7 @@ public abstract class RcnnC4Task : IDownstreamTask
         using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timing, test))
         {
             loss = trainer.Train();
-            trainTimes = timing.Seconds;
+            trainTimes = new Dictionary<string, double>(timing.Seconds);
             // Outside any step, so not timed as training.
             trainer.UpdatePreciseBatchNorm();
         }
@@ -97,7 +97,13 @@ public abstract class RcnnC4Task : IDownstreamTask
         if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
         // The results table labels repeated stages by their init too; this row keeps it machine-readable. The
         // random_init_baseline's run loads the untrained backbone (init: backbone), which is not a pretrained start.
-        metrics["pretrained_init"] = _options.Init == "random" || context.Variant == "random-init" ? 0 : 1;
+        metrics["pretrained_init"] = _options.Init switch
+        {
+            "random" => 0,
+            // The baseline of random_init_baseline (contracts: Variant "random-init") loads the untrained backbone.
+            "backbone" when context.Variant == "random-init" => 0,
+            _ => 1,
+        };
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
         // A stage resumed from its finished checkpoint trains no step and reports no times.

@@ -170,6 +170,8 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
             yield return new OptionError("checkpoint", "init: checkpoint needs the file, e.g. checkpoint: resnet50-19c8e357.pth (torchvision ImageNet weights) or a PyTorch / safetensors ResNet.");
         if (FreezeAt is < 0 or > 4) yield return new OptionError("freeze_at", $"must be 0 (train everything) to 4 (freeze stem, res2, res3 and res4); got {FreezeAt}.");
         if (Norm is not ("bn" or "frozen_bn")) yield return new OptionError("norm", $"must be bn or frozen_bn; got '{Norm}'.");
+        if (Norm == "frozen_bn" && Init == "random")
+            yield return new OptionError("norm", "frozen_bn keeps a random initialisation's BatchNorms at mean 0 and variance 1, i.e. no normalisation; use norm: bn with init: random.");
         if (Depth is not (18 or 34 or 50)) yield return new OptionError("depth", $"must be 18, 34 or 50; got {Depth}.");
         if (!(WidthMultiplier > 0)) yield return new OptionError("width_multiplier", "must be positive.");
         if (MinSizeTrain.Count == 0 || MinSizeTrain.Any(s => s < 32)) yield return new OptionError("min_size_train", "give sizes of at least 32 pixels.");

@@ -133,14 +133,21 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     /// schedule, so none is a batch the last steps just saw); with several ranks the averages are averaged over the
     /// ranks, so every replica tests with the same statistics. Does nothing when the option is 0.
     /// </summary>
-    public void UpdatePreciseBatchNorm()
+    public void UpdatePreciseBatchNorm(bool log = true)
     {
         if (_options.PreciseBnIters == 0) return;
-        PreciseBatchNorm.Update(_model, _options.PreciseBnIters, b => Losses(_options.Iterations + b));
+        // Training mode as during the steps; RcnnC4 keeps frozen norms in inference mode, so they are left alone.
+        _model.train();
+        var updated = PreciseBatchNorm.Update(_model, _options.PreciseBnIters, b =>
+        {
+            Run.Cancellation.ThrowIfCancellationRequested();
+            Losses(_options.Iterations + b);
+        });
+        if (log) Run.Log($"{Settings.Stage}: precise BatchNorm statistics: {updated.Count} norms averaged over {_options.PreciseBnIters} training batches (precise_bn_iters).");
         if (_group.WorldSize == 1) return;
         using var noGrad = no_grad();
-        foreach (var (name, buffer) in _model.named_buffers())
-            if (name.EndsWith(".running_mean", StringComparison.Ordinal) || name.EndsWith(".running_var", StringComparison.Ordinal))
+        foreach (var norm in updated)
+            foreach (var buffer in new[] { norm.running_mean!, norm.running_var! })
             {
                 _group.AllReduce(buffer, ReduceOp.Sum);
                 buffer.div_(_group.WorldSize);
@@ -154,7 +161,7 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         var saved = _model.named_buffers().Select(b => (b.buffer, Copy: b.buffer.detach().clone())).ToList();
         try
         {
-            UpdatePreciseBatchNorm();
+            UpdatePreciseBatchNorm(log: false);
             return evaluate();
         }
         finally

@@ -38,8 +38,9 @@ public sealed class PeriodicEvaluationTests
         Assert.That(model.training, Is.True);
     }
 
-    [Test]
-    public void Training_with_evaluations_in_between_has_the_losses_and_weights_of_training_without()
+    [TestCase(0, TestName = "Training_with_evaluations_in_between_has_the_losses_and_weights_of_training_without")]
+    [TestCase(2, TestName = "Training_with_evaluations_after_precise_BatchNorm_statistics_has_the_losses_weights_and_statistics_of_training_without")]
+    public void Training_with_evaluations_in_between_is_unchanged(int preciseBnIters)
     {
         using var scope = NewDisposeScope();
         var (train, test) = ToyDetectionBatch.GeneratedSplits("det-eval-data", testCount: 2);
@@ -47,6 +48,7 @@ public sealed class PeriodicEvaluationTests
         {
             Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTrain = [48, 64], MaxSizeTrain = 64, MinSizeTest = 48, MaxSizeTest = 64,
             Iterations = 4, BatchSize = 2, Lr = 0.01, Steps = [3], WarmupIters = 2, CheckpointEvery = 100, LogEvery = 1,
+            PreciseBnIters = preciseBnIters,
         };
 
         (List<double> Losses, RcnnC4 Model, RecordingRun Run) Train(int evalEvery)
@@ -65,7 +67,7 @@ public sealed class PeriodicEvaluationTests
         Assert.That(evaluated.Run.Logged.Where(l => l.Stage.EndsWith("/eval")).Select(l => l.Step).Distinct(), Is.EqualTo(new long[] { 1, 2, 3 }));
         Assert.That(plain.Run.Logged.Where(l => l.Stage.EndsWith("/eval")), Is.Empty);
         Assert.That(evaluated.Losses, Is.EqualTo(plain.Losses));
-        // Weights and batch-norm statistics (eval mode leaves the running averages alone).
+        // Weights and batch-norm statistics (eval mode leaves the running averages alone; precise statistics are put back).
         var after = evaluated.Model.state_dict();
         foreach (var (name, value) in plain.Model.state_dict())
             Assert.That(after[name].equal(value).all().item<bool>(), Is.True, name);
