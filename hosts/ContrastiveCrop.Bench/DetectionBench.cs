@@ -1,5 +1,6 @@
 using ContrastiveCrop.Sdk.Checkpoints;
 using ContrastiveCrop.Sdk.Evaluation;
+using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Optimization;
 using ContrastiveCrop.Sdk.Training;
 using System.Diagnostics;
@@ -15,12 +16,18 @@ namespace ContrastiveCrop.Bench;
 
 /// <summary>
 /// Training iterations/s and inference images/s of the R-CNN C4 stages of a recipe, at the recipe's
-/// sizes and on its data, with the stage breakdown the plugin itself measures (<see cref="StageTimes"/>).
+/// sizes and on its data, with the stage breakdown the stage itself reports: <see cref="StageTimingHook"/> over
+/// <see cref="DetectionTrainer.TimedModules"/> in training, a <see cref="ModuleTimer"/> on the same modules in inference.
 /// Random init (speed does not depend on the weights); a few unmeasured warm-up iterations first.
 /// </summary>
+/// <remarks>
+/// Timed from outside the modules, <c>rpn</c> and <c>roi_heads</c> include their loss computations (there is no
+/// separate loss column), and <c>backward</c> and <c>step</c> (the SGD update) are measured separately.
+/// </remarks>
 internal static class DetectionBench
 {
-    private static readonly string[] TrainStages = ["data", "backbone", "rpn", "roi_heads", "loss", "backward+step"];
+    private static readonly string[] TrainStages =
+        [StageTimingHook.Data, .. DetectionTrainer.TimedModules.Select(m => m.Stage), StageTimingHook.Backward, StageTimingHook.Step];
 
     public static int Run(string recipePath, int iterations, int warmup, int threads)
     {
@@ -47,30 +54,27 @@ internal static class DetectionBench
 
             torch.manual_seed(0);
             using var model = new RcnnC4(architecture);
-            var timer = new StageTimes();
-            model.Timer = timer;
             // Warm-up in its own folder and run, so the measured run starts at iteration 0 without a checkpoint.
             Train(model, train, options with { Iterations = warmup, CheckpointEvery = warmup, LogEvery = warmup }, null);
-            timer.Clear();
             var clock = Stopwatch.StartNew();
-            Train(model, train, options with { Iterations = iterations, CheckpointEvery = iterations, LogEvery = iterations }, timer);
-            double wall = clock.Elapsed.TotalSeconds;
-            var t = timer.Seconds;
-            double Get(string s) => t.GetValueOrDefault(s);
-            double loss = Get("rpn_loss") + Get("roi_loss");
-            var perIteration = new Dictionary<string, double>
+            IReadOnlyDictionary<string, double> perIteration;
+            using (var timing = new StageTimingHook(model, DetectionTrainer.TimedModules))
             {
-                ["data"] = Get("data"), ["backbone"] = Get("backbone"), ["rpn"] = Get("rpn") - Get("rpn_loss"),
-                ["roi_heads"] = Get("roi_heads") - Get("roi_loss"), ["loss"] = loss,
-                // The loop times whole iterations; what the forward stages leave is backward and the SGD update.
-                ["backward+step"] = Get("iteration") - Get("data") - Get("backbone") - Get("rpn") - Get("roi_heads"),
-            };
+                Train(model, train, options with { Iterations = iterations, CheckpointEvery = iterations, LogEvery = iterations }, timing);
+                perIteration = timing.Seconds;
+            }
+            double wall = clock.Elapsed.TotalSeconds;
 
-            timer.Clear();
             var run = new BenchRun();
-            var (_, _, imagesPerSecond) = new DetectionEvaluation(options, run, name).Evaluate(model, test);
+            double imagesPerSecond;
+            IReadOnlyDictionary<string, double> inference;
+            using (var timer = new ModuleTimer(model, DetectionTrainer.TimedModules))
+            {
+                (_, _, imagesPerSecond) = new DetectionEvaluation(options, run, name).Evaluate(model, test);
+                inference = timer.Seconds;
+            }
             int images = options.TestLimit > 0 ? Math.Min(options.TestLimit, test.Records.Count) : test.Records.Count;
-            string Ms(string s) => (1000 * timer.Seconds.GetValueOrDefault(s) / images).ToString("F1", CultureInfo.InvariantCulture);
+            string Ms(string s) => (1000 * inference[s] / images).ToString("F1", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {iterations / wall:F2} | {string.Join(" | ", TrainStages.Select(s => (perIteration[s] / iterations).ToString("F3", CultureInfo.InvariantCulture)))} | {imagesPerSecond:F1} | {Ms("backbone")} | {Ms("rpn")} | {Ms("roi_heads")} |"));
         }
@@ -78,9 +82,9 @@ internal static class DetectionBench
         return 0;
     }
 
-    private static void Train(RcnnC4 model, Plugins.Detection.Data.DetectionSplit split, RcnnOptions options, StageTimes? timer)
+    private static void Train(RcnnC4 model, Plugins.Detection.Data.DetectionSplit split, RcnnOptions options, StageTimingHook? timing)
     {
-        using var trainer = new DetectionTrainer(options, new BenchRun(), "bench", model, split, timer);
+        using var trainer = new DetectionTrainer(options, new BenchRun(), "bench", model, split, timing);
         trainer.Train();
     }
 

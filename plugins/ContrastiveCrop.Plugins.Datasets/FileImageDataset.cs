@@ -9,37 +9,37 @@ namespace ContrastiveCrop.Plugins.Datasets;
 /// </summary>
 public sealed class FileImageDataset : IImageDataset
 {
-    private readonly ImageFolderIndex index;
-    private readonly RgbImage[]? cache;
+    private readonly ImageFolderIndex _index;
+    private readonly RgbImage[]? _cache;
 
     /// <summary>Opens the split; decodes everything now when <paramref name="cacheInMemory"/>.</summary>
     public FileImageDataset(string name, ImageFolderIndex index, bool cacheInMemory, IReadOnlyList<NormalizedBox>? boxes)
     {
         Name = name;
-        this.index = index;
+        _index = index;
         ObjectBoxes = boxes;
         if (cacheInMemory)
         {
             var decoded = new RgbImage[index.Files.Count];
             Parallel.For(0, decoded.Length, i => decoded[i] = ImageCodec.Decode(index.Files[i]));
-            cache = decoded;
+            _cache = decoded;
         }
     }
 
     /// <summary>Whether the images are held in memory.</summary>
-    public bool Cached => cache is not null;
+    public bool Cached => _cache is not null;
 
     /// <inheritdoc />
     public string Name { get; }
     /// <inheritdoc />
-    public int Count => index.Files.Count;
+    public int Count => _index.Files.Count;
     /// <inheritdoc />
-    public IReadOnlyList<string> Classes => index.Classes;
+    public IReadOnlyList<string> Classes => _index.Classes;
     /// <inheritdoc />
     public IReadOnlyList<NormalizedBox>? ObjectBoxes { get; }
 
     /// <inheritdoc />
-    public LabeledImage Get(int i) => new(cache?[i] ?? ImageCodec.Decode(index.Files[i]), index.Labels[i]);
+    public LabeledImage Get(int i) => new(_cache?[i] ?? ImageCodec.Decode(_index.Files[i]), _index.Labels[i]);
 
     /// <summary>Whether a split of this index should be cached under <paramref name="mode"/> (auto: estimate from the first image).</summary>
     public static bool ShouldCache(ImageFolderIndex index, string mode, int limitMb)

@@ -7,9 +7,9 @@ namespace ContrastiveCrop.Plugins.Datasets;
 /// <summary>An STL-10 <c>_X.bin</c> file read through a memory map: images are converted on access, so memory stays bounded.</summary>
 public sealed unsafe class MappedStl10Images : IImageDataset
 {
-    private readonly MemoryMappedFile file;
-    private readonly MemoryMappedViewAccessor view;
-    private readonly byte* start;
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _start;
 
     /// <summary>Maps <paramref name="path"/>; its images are unlabeled (label −1).</summary>
     public MappedStl10Images(string name, string path, IReadOnlyList<string> classes, string layout)
@@ -18,11 +18,11 @@ public sealed unsafe class MappedStl10Images : IImageDataset
         Classes = classes;
         long length = new FileInfo(path).Length;
         Count = Stl10Binary.CountImages(path, length, layout);
-        file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        _view = _file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        start = pointer + view.PointerOffset;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _start = pointer + _view.PointerOffset;
     }
 
     /// <inheritdoc />
@@ -37,15 +37,15 @@ public sealed unsafe class MappedStl10Images : IImageDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var one = new ReadOnlySpan<byte>(start + (long)index * Stl10Binary.ImageBytes, Stl10Binary.ImageBytes);
+        var one = new ReadOnlySpan<byte>(_start + (long)index * Stl10Binary.ImageBytes, Stl10Binary.ImageBytes);
         return new LabeledImage(Stl10Binary.ImageAt(one, 0), -1);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        view.SafeMemoryMappedViewHandle.ReleasePointer();
-        view.Dispose();
-        file.Dispose();
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
     }
 }

@@ -10,7 +10,7 @@ namespace ContrastiveCrop.Plugins.Datasets;
 [Plugin("objects-on-clutter", Description = "Generated objects on textured clutter (ccrop data generate objects-on-clutter): train, test, with true boxes.")]
 public sealed class ObjectsOnClutter(ObjectsOnClutterOptions options) : IDatasetSource
 {
-    private readonly ImageFolder folder = new(new ImageFolderOptions { Root = options.Root, TestDir = "test", Cache = "memory" });
+    private readonly ImageFolder _folder = new(new ImageFolderOptions { Root = options.Root, TestDir = "test", Cache = "memory" });
 
     /// <inheritdoc />
     public IReadOnlyList<string> Splits => ["train", "test"];
@@ -19,14 +19,14 @@ public sealed class ObjectsOnClutter(ObjectsOnClutterOptions options) : IDataset
     public IImageDataset Open(string split)
     {
         RequireSidecar();
-        return folder.Open(split);
+        return _folder.Open(split);
     }
 
     /// <inheritdoc />
     public DatasetHeader Inspect(string split)
     {
         RequireSidecar();
-        return folder.Inspect(split);
+        return _folder.Inspect(split);
     }
 
     private void RequireSidecar()

@@ -5,6 +5,7 @@ using ContrastiveCrop.Interop;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using ContrastiveCrop.Plugins.Detection.Training;
+using ContrastiveCrop.Sdk.Hooks;
 using TorchSharp;
 
 namespace ContrastiveCrop.Plugins.Detection;
@@ -71,24 +72,43 @@ public abstract class RcnnC4Task : IDownstreamTask
             run.Log($"{stage}: random initialisation (init: random); the run's backbone is not used.");
         }
         model.to(run.Device);
+        if (_options.FreezeAt > 0 || _options.Norm == "frozen_bn")
+        {
+            int frozen = model.Freeze(_options.FreezeAt, _options.Norm == "frozen_bn");
+            run.Log($"{stage}: {frozen} parameter tensors frozen (freeze_at {_options.FreezeAt}, norm {_options.Norm})" +
+                    (context.Variant == "random-init" ? "; on the untrained backbone they stay at their random values, as the recipe asks for both runs." : "."));
+        }
         run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
-        var timer = new StageTimes();
-        model.Timer = timer;
         double loss;
-        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timer, test))
+        IReadOnlyDictionary<string, double> trainTimes;
+        // The hook's forward hooks come off the model after training, so the test pass below is not timed as training.
+        using (var timing = new StageTimingHook(model, DetectionTrainer.TimedModules))
+        using (var trainer = new DetectionTrainer(_options, run, stage, model, train, timing, test))
+        {
             loss = trainer.Train();
-        var trainTimes = timer.Seconds.ToDictionary(kv => kv.Key, kv => kv.Value);
-        timer.Clear();
+            trainTimes = new Dictionary<string, double>(timing.Seconds);
+            // Outside any step, so not timed as training.
+            trainer.UpdatePreciseBatchNorm();
+        }
         var (metrics, resultsPath, imagesPerSecond) = new DetectionEvaluation(_options, run, stage).Evaluate(model, test);
         run.Log($"{stage}: wrote {resultsPath}; " + string.Join(", ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F2}"))));
         // The learning curve ends at the final model.
         if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
-        // The results table labels repeated stages by their init too; this row keeps it machine-readable.
-        metrics["pretrained_init"] = _options.Init == "random" ? 0 : 1;
+        // The results table labels repeated stages by their init too; this row keeps it machine-readable. The
+        // random_init_baseline's run loads the untrained backbone (init: backbone), which is not a pretrained start.
+        metrics["pretrained_init"] = _options.Init switch
+        {
+            "random" => 0,
+            // The baseline of random_init_baseline (contracts: Variant "random-init") loads the untrained backbone.
+            "backbone" when context.Variant == "random-init" => 0,
+            _ => 1,
+        };
         metrics["final_loss"] = loss;
         metrics["test_images_per_second"] = imagesPerSecond;
-        foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
+        // A stage resumed from its finished checkpoint trains no step and reports no times.
+        if (trainTimes[StageTimingHook.Iteration] > 0)
+            foreach (var (k, v) in trainTimes) metrics[$"train_seconds_{k}"] = v;
         return new DownstreamResult(metrics);
     }
 

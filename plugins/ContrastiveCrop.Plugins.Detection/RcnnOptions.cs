@@ -68,6 +68,18 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
     /// layout ccrop imports (torchvision, MoCo, SimCLR, SimSiam, BYOL); relative to the working directory.
     /// </summary>
     public string Checkpoint { get; init; } = "";
+    /// <summary>
+    /// Trunk stages kept at their initial values during fine-tuning, detectron2's FREEZE_AT: 0 none (the MoCo
+    /// protocol), 1 the stem, 2 the stem and res2 (detectron2's default for ImageNet backbones), 3 up to res3, 4
+    /// the whole trunk; a frozen stage's BatchNorms use their running statistics.
+    /// </summary>
+    public int FreezeAt { get; init; }
+    /// <summary>
+    /// The ResNet BatchNorms (trunk and res5) during fine-tuning: <c>bn</c> (batch statistics, trained; the MoCo
+    /// protocol) or <c>frozen_bn</c> (the initialisation's running statistics and affine parameters, fixed;
+    /// detectron2's default FrozenBN; with <c>init: random</c> that leaves the network without normalisation).
+    /// </summary>
+    public string Norm { get; init; } = "bn";
     /// <summary>ResNet depth of the detector (must match the pretrained backbone).</summary>
     public int Depth { get; init; } = 50;
     /// <summary>ResNet width multiplier of the detector (must match the pretrained backbone).</summary>
@@ -113,6 +125,13 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
     /// </summary>
     public int EvalEvery { get; init; }
 
+    /// <summary>
+    /// Before each test pass, recompute the BatchNorm running statistics as plain averages over this many training
+    /// batches (detectron2's PreciseBN; 0 = off, detectron2 uses 200): training keeps an exponential average of the
+    /// last few 2-image batches' statistics, which the test pass would otherwise normalise with.
+    /// </summary>
+    public int PreciseBnIters { get; init; }
+
     /// <summary>RPN proposals kept before NMS in training.</summary>
     public int PreNmsTopkTrain { get; init; } = 12000;
     /// <summary>RPN proposals kept after NMS in training.</summary>
@@ -149,6 +168,10 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
         if (Init is not ("backbone" or "random" or "checkpoint")) yield return new OptionError("init", $"must be backbone, random or checkpoint; got '{Init}'.");
         if (Init == "checkpoint" && Checkpoint.Length == 0)
             yield return new OptionError("checkpoint", "init: checkpoint needs the file, e.g. checkpoint: resnet50-19c8e357.pth (torchvision ImageNet weights) or a PyTorch / safetensors ResNet.");
+        if (FreezeAt is < 0 or > 4) yield return new OptionError("freeze_at", $"must be 0 (train everything) to 4 (freeze stem, res2, res3 and res4); got {FreezeAt}.");
+        if (Norm is not ("bn" or "frozen_bn")) yield return new OptionError("norm", $"must be bn or frozen_bn; got '{Norm}'.");
+        if (Norm == "frozen_bn" && Init == "random")
+            yield return new OptionError("norm", "frozen_bn keeps a random initialisation's BatchNorms at mean 0 and variance 1, i.e. no normalisation; use norm: bn with init: random.");
         if (Depth is not (18 or 34 or 50)) yield return new OptionError("depth", $"must be 18, 34 or 50; got {Depth}.");
         if (!(WidthMultiplier > 0)) yield return new OptionError("width_multiplier", "must be positive.");
         if (MinSizeTrain.Count == 0 || MinSizeTrain.Any(s => s < 32)) yield return new OptionError("min_size_train", "give sizes of at least 32 pixels.");
@@ -161,6 +184,7 @@ public sealed record RcnnOptions : IValidatableOptions, IInputChecks, IBackboneC
         if (CheckpointEvery <= 0) yield return new OptionError("checkpoint_every", "must be positive.");
         if (LogEvery <= 0) yield return new OptionError("log_every", "must be positive.");
         if (EvalEvery < 0) yield return new OptionError("eval_every", $"must be 0 (evaluate only at the end) or a positive number of iterations; got {EvalEvery}.");
+        if (PreciseBnIters < 0) yield return new OptionError("precise_bn_iters", $"must be 0 (off) or a positive number of batches (detectron2 uses 200); got {PreciseBnIters}.");
         if (RoiBatchSize <= 0) yield return new OptionError("roi_batch_size", "must be positive.");
         foreach (var error in RcnnOptionBounds.Check(this)) yield return error;
     }

@@ -23,17 +23,17 @@ namespace ContrastiveCrop.Engine.Pretraining;
 /// </remarks>
 public sealed class ViewBatchLoader
 {
-    private readonly IImageDataset data;
-    private readonly ICropSampler sampler;
-    private readonly AugmentationPipeline[] pipelines;
-    private readonly int[] sizes;
-    private readonly CropScale?[] scales;
-    private readonly IViewImageSelector? selector;
-    private readonly int batchSize;
-    private readonly long seed;
-    private readonly Normalization norm;
-    private readonly int rank;
-    private readonly int worldSize = 1;
+    private readonly IImageDataset _data;
+    private readonly ICropSampler _sampler;
+    private readonly AugmentationPipeline[] _pipelines;
+    private readonly int[] _sizes;
+    private readonly CropScale?[] _scales;
+    private readonly IViewImageSelector? _selector;
+    private readonly int _batchSize;
+    private readonly long _seed;
+    private readonly Normalization _norm;
+    private readonly int _rank;
+    private readonly int _worldSize = 1;
 
     /// <summary>Creates the loader; throws <see cref="ArgumentException"/> for an unknown pipeline name.</summary>
     /// <param name="data">The training images.</param>
@@ -48,15 +48,15 @@ public sealed class ViewBatchLoader
                            IViewImageSelector? selector = null)
     {
         if (views.Count == 0) throw new ArgumentException("The method declares no views.");
-        this.data = data;
-        this.sampler = sampler;
-        pipelines = views.Select(v => AugmentationPipelines.Get(v.Pipeline)).ToArray();
-        sizes = views.Select(v => v.Size ?? defaultSize).ToArray();
-        scales = views.Select(v => v.Scale).ToArray();
-        this.selector = selector;
-        this.batchSize = batchSize;
-        this.seed = seed;
-        this.norm = norm;
+        _data = data;
+        _sampler = sampler;
+        _pipelines = views.Select(v => AugmentationPipelines.Get(v.Pipeline)).ToArray();
+        _sizes = views.Select(v => v.Size ?? defaultSize).ToArray();
+        _scales = views.Select(v => v.Scale).ToArray();
+        _selector = selector;
+        _batchSize = batchSize;
+        _seed = seed;
+        _norm = norm;
     }
 
     /// <summary>
@@ -65,23 +65,23 @@ public sealed class ViewBatchLoader
     /// </summary>
     public ViewBatchLoader ShardOf(int shardRank, int shards)
     {
-        if (batchSize % shards != 0)
-            throw new StageSetupException($"pretrain.batch_size {batchSize} is the global batch and must divide evenly among the {shards} processes; use a multiple of {shards}.");
+        if (_batchSize % shards != 0)
+            throw new StageSetupException($"pretrain.batch_size {_batchSize} is the global batch and must divide evenly among the {shards} processes; use a multiple of {shards}.");
         return new ViewBatchLoader(this, shardRank, shards);
     }
 
     private ViewBatchLoader(ViewBatchLoader all, int shardRank, int shards)
     {
-        (data, sampler, pipelines, sizes, scales, selector, batchSize, seed, norm) =
-            (all.data, all.sampler, all.pipelines, all.sizes, all.scales, all.selector, all.batchSize, all.seed, all.norm);
-        (rank, worldSize) = (shardRank, shards);
+        (_data, _sampler, _pipelines, _sizes, _scales, _selector, _batchSize, _seed, _norm) =
+            (all._data, all._sampler, all._pipelines, all._sizes, all._scales, all._selector, all._batchSize, all._seed, all._norm);
+        (_rank, _worldSize) = (shardRank, shards);
     }
 
     /// <summary>Images of a global batch this process reads.</summary>
-    public int LocalBatchSize => batchSize / worldSize;
+    public int LocalBatchSize => _batchSize / _worldSize;
 
     /// <summary>Batches per epoch (the last partial batch is dropped, as the official code does).</summary>
-    public int BatchesPerEpoch => data.Count / batchSize;
+    public int BatchesPerEpoch => _data.Count / _batchSize;
 
     /// <summary>Seconds the consumer waited for data in the last epoch.</summary>
     public double WaitSeconds { get; private set; }
@@ -93,9 +93,9 @@ public sealed class ViewBatchLoader
     public async IAsyncEnumerable<ViewBatch> Epoch(int epoch, int prefetch = 2,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        new Random(DeterministicSeed.Combine(seed, epoch, -1, -1)).Shuffle(order);
-        int[] Batch(int b) => order.AsSpan(b * batchSize + rank * LocalBatchSize, LocalBatchSize).ToArray();
+        var order = Enumerable.Range(0, _data.Count).ToArray();
+        new Random(DeterministicSeed.Combine(_seed, epoch, -1, -1)).Shuffle(order);
+        int[] Batch(int b) => order.AsSpan(b * _batchSize + _rank * LocalBatchSize, LocalBatchSize).ToArray();
         WaitSeconds = 0;
         var clock = new System.Diagnostics.Stopwatch();
         if (prefetch == 0)
@@ -152,24 +152,24 @@ public sealed class ViewBatchLoader
     /// </summary>
     public ViewBatch Build(int[] indices, int epoch)
     {
-        var views = sizes.Select(s => new float[indices.Length * 3 * s * s]).ToArray();
+        var views = _sizes.Select(s => new float[indices.Length * 3 * s * s]).ToArray();
         Parallel.For(0, indices.Length, i =>
         {
-            var own = data.Get(indices[i]).Image;
+            var own = _data.Get(indices[i]).Image;
             for (int v = 0; v < views.Length; v++)
             {
-                int source = selector?.ImageFor(indices[i], v) ?? indices[i];
-                var image = source == indices[i] ? own : data.Get(source).Image;
-                var (request, random) = ViewRequest(seed, epoch, indices[i], source, v, image, scales[v]);
-                var crop = sampler.Sample(request, random);
+                int source = _selector?.ImageFor(indices[i], v) ?? indices[i];
+                var image = source == indices[i] ? own : _data.Get(source).Image;
+                var (request, random) = ViewRequest(_seed, epoch, indices[i], source, v, image, _scales[v]);
+                var crop = _sampler.Sample(request, random);
                 if (crop.Top < 0 || crop.Left < 0 || crop.Height < 1 || crop.Width < 1 ||
                     crop.Top + crop.Height > image.Height || crop.Left + crop.Width > image.Width)
                     throw new InvalidOperationException(
                         $"The crop sampler returned {crop} for a {image.Height}×{image.Width} image (index {source}); crops must lie inside the image.");
-                int stride = 3 * sizes[v] * sizes[v];
-                pipelines[v].Write(image, crop, sizes[v], random, norm, views[v].AsSpan(i * stride, stride));
+                int stride = 3 * _sizes[v] * _sizes[v];
+                _pipelines[v].Write(image, crop, _sizes[v], random, _norm, views[v].AsSpan(i * stride, stride));
             }
         });
-        return new ViewBatch(indices, views, sizes);
+        return new ViewBatch(indices, views, _sizes);
     }
 }

@@ -12,23 +12,23 @@ public sealed class RandAugmenter
     /// <summary>The largest magnitude; ranges below are reached at this value.</summary>
     public const double MaxMagnitude = 10;
 
-    private readonly int count;
-    private readonly double magnitude;
+    private readonly int _count;
+    private readonly double _magnitude;
 
     /// <summary>Creates the augmenter; <paramref name="count"/> ≥ 0 ops of <paramref name="magnitude"/> in [0, 10].</summary>
     public RandAugmenter(int count, double magnitude)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (magnitude is < 0 or > MaxMagnitude) throw new ArgumentOutOfRangeException(nameof(magnitude), magnitude, "magnitude must be in [0, 10]");
-        (this.count, this.magnitude) = (count, magnitude);
+        (_count, _magnitude) = (count, magnitude);
     }
 
     /// <summary>Applies <c>n</c> random operations to <paramref name="image"/>.</summary>
     public RgbImage Apply(RgbImage image, Random random)
     {
         var ops = Enum.GetValues<RandAugmentOp>();
-        for (int i = 0; i < count; i++)
-            image = Apply(image, ops[random.Next(ops.Length)], magnitude, random.NextDouble() < 0.5 ? -1 : 1);
+        for (int i = 0; i < _count; i++)
+            image = Apply(image, ops[random.Next(ops.Length)], _magnitude, random.NextDouble() < 0.5 ? -1 : 1);
         return image;
     }
 

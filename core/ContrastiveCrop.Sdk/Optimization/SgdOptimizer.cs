@@ -10,7 +10,7 @@ namespace ContrastiveCrop.Sdk.Optimization;
 /// </summary>
 public sealed class SgdOptimizer(IReadOnlyList<ParameterGroup> groups, double momentum) : IDisposable
 {
-    private readonly Dictionary<string, Tensor> buffers = [];
+    private readonly Dictionary<string, Tensor> _buffers = [];
 
     /// <summary>The parameter groups, with their current learning rates.</summary>
     public IReadOnlyList<ParameterGroup> Groups => groups;
@@ -19,7 +19,7 @@ public sealed class SgdOptimizer(IReadOnlyList<ParameterGroup> groups, double mo
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters => groups.SelectMany(g => g.Parameters.Select(p => p.Parameter));
 
     /// <summary>The momentum buffers by parameter name (live tensors, owned by the optimiser).</summary>
-    public IReadOnlyDictionary<string, Tensor> MomentumBuffers => buffers;
+    public IReadOnlyDictionary<string, Tensor> MomentumBuffers => _buffers;
 
     /// <summary>Zeroes every gradient in place.</summary>
     public void ZeroGrad()
@@ -46,8 +46,8 @@ public sealed class SgdOptimizer(IReadOnlyList<ParameterGroup> groups, double mo
                 var d = group.WeightDecay != 0 ? grad.add(p, decay) : grad;
                 if (momentum != 0)
                 {
-                    if (buffers.TryGetValue(name, out var buffer)) buffer.mul_(momentumScalar).add_(d, one);
-                    else buffers[name] = buffer = d.clone().DetachFromDisposeScope();
+                    if (_buffers.TryGetValue(name, out var buffer)) buffer.mul_(momentumScalar).add_(d, one);
+                    else _buffers[name] = buffer = d.clone().DetachFromDisposeScope();
                     d = buffer;
                 }
                 p.add_(d, step);
@@ -59,20 +59,20 @@ public sealed class SgdOptimizer(IReadOnlyList<ParameterGroup> groups, double mo
     public void LoadMomentumBuffers(IReadOnlyDictionary<string, Tensor> state)
     {
         var known = Parameters.Zip(groups.SelectMany(g => g.Parameters.Select(p => p.Name))).ToDictionary(x => x.Second, x => x.First);
-        foreach (var buffer in buffers.Values) buffer.Dispose();
-        buffers.Clear();
+        foreach (var buffer in _buffers.Values) buffer.Dispose();
+        _buffers.Clear();
         foreach (var (name, value) in state)
         {
             if (!known.TryGetValue(name, out var p))
                 throw new InvalidDataException($"The checkpoint has a momentum buffer for '{name}', which this model does not train.");
-            buffers[name] = value.to(p.dtype, p.device, copy: true).DetachFromDisposeScope();
+            _buffers[name] = value.to(p.dtype, p.device, copy: true).DetachFromDisposeScope();
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var buffer in buffers.Values) buffer.Dispose();
-        buffers.Clear();
+        foreach (var buffer in _buffers.Values) buffer.Dispose();
+        _buffers.Clear();
     }
 }

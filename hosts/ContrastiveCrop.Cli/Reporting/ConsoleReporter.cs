@@ -10,15 +10,15 @@ namespace ContrastiveCrop.Cli.Reporting;
 /// </summary>
 internal sealed class ConsoleReporter : IProgressReporter, IDisposable
 {
-    private readonly IAnsiConsole? terminal;
-    private readonly Lock gate = new();
-    private ProgressTask? task;
-    private ProgressContext? context;
-    private readonly Stack<ProgressTask> outer = new();
-    private Task? display;
-    private TaskCompletionSource? stopped;
+    private readonly IAnsiConsole? _terminal;
+    private readonly Lock _gate = new();
+    private ProgressTask? _task;
+    private ProgressContext? _context;
+    private readonly Stack<ProgressTask> _outer = new();
+    private Task? _display;
+    private TaskCompletionSource? _stopped;
 
-    private ConsoleReporter(IAnsiConsole? terminal) => this.terminal = terminal;
+    private ConsoleReporter(IAnsiConsole? terminal) => _terminal = terminal;
 
     /// <summary>A live display on an interactive terminal, plain lines otherwise (or when CCROP_PLAIN is set).</summary>
     public static ConsoleReporter Create() =>
@@ -27,38 +27,38 @@ internal sealed class ConsoleReporter : IProgressReporter, IDisposable
     /// <summary>Writes one log line above the progress bar (or plainly).</summary>
     public void Log(string message)
     {
-        if (terminal is null) Console.WriteLine(message);
-        else lock (gate) terminal.MarkupLine(Markup.Escape(message));
+        if (_terminal is null) Console.WriteLine(message);
+        else lock (_gate) _terminal.MarkupLine(Markup.Escape(message));
     }
 
     /// <inheritdoc />
     public void Started(string label, long done, long total)
     {
-        if (terminal is null) return;
-        lock (gate)
+        if (_terminal is null) return;
+        lock (_gate)
         {
-            if (context is not null && task is not null)
+            if (_context is not null && _task is not null)
             {
                 // Nested: the running bar stays; the new one takes the updates until it stops.
-                outer.Push(task);
-                task = context.AddTask(Markup.Escape(label), maxValue: total);
-                task.Value = done;
+                _outer.Push(_task);
+                _task = _context.AddTask(Markup.Escape(label), maxValue: total);
+                _task.Value = done;
                 return;
             }
         }
         var ready = new TaskCompletionSource();
-        stopped = new TaskCompletionSource();
-        display = Task.Run(() => terminal.Progress()
+        _stopped = new TaskCompletionSource();
+        _display = Task.Run(() => _terminal.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                      new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                context = progress;
-                task = progress.AddTask(Markup.Escape(label), maxValue: total);
-                task.Value = done;
+                _context = progress;
+                _task = progress.AddTask(Markup.Escape(label), maxValue: total);
+                _task.Value = done;
                 ready.SetResult();
-                await stopped.Task;
+                await _stopped.Task;
                 progress.Refresh();
             }));
         ready.Task.Wait();
@@ -66,11 +66,11 @@ internal sealed class ConsoleReporter : IProgressReporter, IDisposable
 
     public void Advanced(long done, string status)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (task is null) return;
-            task.Value = done;
-            task.Description = Markup.Escape(status);
+            if (_task is null) return;
+            _task.Value = done;
+            _task.Description = Markup.Escape(status);
         }
     }
 
@@ -78,18 +78,18 @@ internal sealed class ConsoleReporter : IProgressReporter, IDisposable
 
     public void Stopped()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (outer.Count > 0)
+            if (_outer.Count > 0)
             {
-                task?.StopTask();
-                task = outer.Pop();
+                _task?.StopTask();
+                _task = _outer.Pop();
                 return;
             }
         }
-        stopped?.TrySetResult();
-        display?.Wait();
-        (task, context, display, stopped) = (null, null, null, null);
+        _stopped?.TrySetResult();
+        _display?.Wait();
+        (_task, _context, _display, _stopped) = (null, null, null, null);
     }
 
     public void Dispose() => Stopped();

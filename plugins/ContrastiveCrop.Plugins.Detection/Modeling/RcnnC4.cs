@@ -47,20 +47,52 @@ internal sealed class RcnnC4 : nn.Module
     /// <summary>What this model was built from.</summary>
     public RcnnArchitecture Architecture { get; }
 
-    /// <summary>Optional per-stage timer (backbone, rpn, roi_heads and their losses).</summary>
-    public StageTimes? Timer
+    // Not a registered component: the BatchNorms Freeze put in inference mode, kept there by train().
+    private readonly List<nn.Module> _frozenNorms = [];
+
+    /// <summary>
+    /// Keeps the trunk's first <paramref name="freezeAt"/> stages at their current values (detectron2's FREEZE_AT:
+    /// 1 the stem, 2 the stem and res2, … 4 the whole trunk to res4; res5 is the box head and always trains), their
+    /// BatchNorms in inference mode; with <paramref name="frozenNorms"/> every ResNet BatchNorm (trunk and res5, not
+    /// the extra norm after res5) uses its running statistics and fixed affine parameters (detectron2's FrozenBN).
+    /// Call after the weights are loaded; returns the number of parameter tensors frozen.
+    /// </summary>
+    public int Freeze(int freezeAt, bool frozenNorms)
     {
-        get => proposal_generator.Timer;
-        set => (proposal_generator.Timer, roi_heads.Timer) = (value, value);
+        // torchvision's names of the trunk's stages, in order: stem, res2, res3, res4.
+        string[][] stages = [["conv1.", "bn1."], ["layer1."], ["layer2."], ["layer3."]];
+        if (freezeAt is < 0 or > 4) throw new ArgumentOutOfRangeException(nameof(freezeAt), freezeAt, "0 to 4 trunk stages can be frozen.");
+        var frozenPrefixes = stages.Take(freezeAt).SelectMany(s => s).Select(s => TrunkPrefix + s).ToList();
+        bool InFrozenStage(string name) => frozenPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+        bool IsResNetNorm(string name) =>
+            name.StartsWith(TrunkPrefix, StringComparison.Ordinal) || name.StartsWith(Res5Prefix + "layer4.", StringComparison.Ordinal);
+        int frozen = 0;
+        foreach (var (name, module) in named_modules())
+        {
+            if (module is not TorchSharp.Modules.BatchNorm2d || !(InFrozenStage(name + ".") || (frozenNorms && IsResNetNorm(name)))) continue;
+            _frozenNorms.Add(module);
+            foreach (var p in module.parameters()) { p.requires_grad = false; frozen++; }
+        }
+        foreach (var (name, p) in named_parameters())
+            if (p.requires_grad && InFrozenStage(name)) { p.requires_grad = false; frozen++; }
+        train(training);
+        return frozen;
+    }
+
+    /// <inheritdoc />
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var norm in _frozenNorms) norm.eval();
     }
 
     /// <summary>Training losses of a batch: loss_rpn_cls, loss_rpn_loc, loss_cls, loss_box_reg (+ loss_mask).</summary>
     public Dictionary<string, Tensor> Losses(ImageList images, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
     {
         using var scope = NewDisposeScope();
-        var features = Time("backbone", () => backbone.call(images.Tensor));
-        var (proposals, losses) = Time("rpn", () => proposal_generator.Forward(features, images, targets, generator));
-        var roiLosses = Time("roi_heads", () => roi_heads.Losses(features, proposals, targets, generator));
+        var features = backbone.call(images.Tensor);
+        var (proposals, losses) = proposal_generator.call(features, images, targets, generator);
+        var (roiLosses, _) = roi_heads.call(features, proposals, images, targets, generator);
         foreach (var (k, v) in roiLosses) losses[k] = v;
         foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
         return losses;
@@ -71,15 +103,13 @@ internal sealed class RcnnC4 : nn.Module
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var features = Time("backbone", () => backbone.call(images.Tensor));
-        var (proposals, _) = Time("rpn", () => proposal_generator.Forward(features, images, null));
-        var detections = Time("roi_heads", () => roi_heads.Infer(features, proposals, images));
+        var features = backbone.call(images.Tensor);
+        var (proposals, _) = proposal_generator.call(features, images, null, null);
+        var (_, detections) = roi_heads.call(features, proposals, images, null, null);
         foreach (var d in detections)
         {
             d.Boxes.MoveToOuterDisposeScope(); d.Scores.MoveToOuterDisposeScope(); d.Classes.MoveToOuterDisposeScope(); d.Masks?.MoveToOuterDisposeScope();
         }
         return detections;
     }
-
-    private T Time<T>(string stage, Func<T> work) => StageTimes.Measure(Timer, stage, work);
 }

@@ -9,7 +9,12 @@ namespace ContrastiveCrop.Plugins.Detection.Modeling;
 /// the head's objectness and deltas, proposals (top-k before NMS, decode, clip, drop small,
 /// NMS 0.7, top-k after) and, in training, the losses over 256 sampled anchors per image.
 /// </summary>
-internal sealed class RegionProposalNetwork : nn.Module
+/// <remarks>
+/// A module with a typed forward, so callers invoke it through <c>call(...)</c> and forward hooks (stage timing)
+/// see it from outside; its loss is part of its forward, as in detectron2.
+/// </remarks>
+internal sealed class RegionProposalNetwork
+    : nn.Module<Tensor, ImageList, IReadOnlyList<InstanceTargets>?, Generator?, (IReadOnlyList<Tensor> Proposals, Dictionary<string, Tensor> Losses)>
 {
     // Field name is detectron2's state_dict name.
     private readonly RpnHead rpn_head;
@@ -18,9 +23,6 @@ internal sealed class RegionProposalNetwork : nn.Module
     private readonly Matcher _matcher = Matcher.Rpn();
     private readonly BalancedSampler _sampler;
     private readonly RpnSettings _settings;
-
-    /// <summary>Optional timer of the loss part (<c>rpn_loss</c>).</summary>
-    public StageTimes? Timer { get; set; }
 
     public RegionProposalNetwork(long channels, RpnSettings settings) : base(nameof(RegionProposalNetwork))
     {
@@ -34,8 +36,8 @@ internal sealed class RegionProposalNetwork : nn.Module
     /// Proposals per image (boxes (P, 4), detached, by decreasing objectness) and, when
     /// <paramref name="targets"/> are given, the losses <c>loss_rpn_cls</c> and <c>loss_rpn_loc</c>.
     /// </summary>
-    public (IReadOnlyList<Tensor> Proposals, Dictionary<string, Tensor> Losses) Forward(
-        Tensor features, ImageList images, IReadOnlyList<InstanceTargets>? targets, Generator? generator = null)
+    public override (IReadOnlyList<Tensor> Proposals, Dictionary<string, Tensor> Losses) forward(
+        Tensor features, ImageList images, IReadOnlyList<InstanceTargets>? targets, Generator? generator)
     {
         using var scope = NewDisposeScope();
         long n = features.shape[0];
@@ -56,7 +58,7 @@ internal sealed class RegionProposalNetwork : nn.Module
         var losses = new Dictionary<string, Tensor>();
         if (targets is not null)
         {
-            var (cls, loc) = StageTimes.Measure(Timer, "rpn_loss", () => Losses(logits, deltas, anchors, targets, generator));
+            var (cls, loc) = Losses(logits, deltas, anchors, targets, generator);
             losses["loss_rpn_cls"] = cls.MoveToOuterDisposeScope();
             losses["loss_rpn_loc"] = loc.MoveToOuterDisposeScope();
         }

@@ -13,7 +13,13 @@ namespace ContrastiveCrop.Plugins.Detection.Modeling;
 /// (<see cref="FastRcnnLosses"/>, <see cref="FastRcnnInference"/>) and the mask loss and inference
 /// (<see cref="MaskRcnnLoss"/>, <see cref="MaskRcnnInference"/>) live in their own files.
 /// </summary>
-internal sealed class Res5RoiHeads : nn.Module
+/// <remarks>
+/// One typed forward (detectron2's <c>ROIHeads.forward</c>): with targets, the training losses and no detections;
+/// without, the detections and no losses. Callers invoke it through <c>call(...)</c>, so forward hooks (stage timing)
+/// see it from outside.
+/// </remarks>
+internal sealed class Res5RoiHeads
+    : nn.Module<Tensor, IReadOnlyList<Tensor>, ImageList, IReadOnlyList<InstanceTargets>?, Generator?, (Dictionary<string, Tensor> Losses, IReadOnlyList<Detections> Detections)>
 {
     // Field names are detectron2's state_dict names.
     private readonly Res5Head res5;
@@ -43,33 +49,37 @@ internal sealed class Res5RoiHeads : nn.Module
     /// <summary>Whether this head predicts masks.</summary>
     public bool HasMasks => mask_head is not null;
 
-    /// <summary>Optional timer of the loss part (<c>roi_loss</c>: proposal sampling, targets and loss formulas).</summary>
-    public StageTimes? Timer { get; set; }
+    /// <summary>
+    /// With <paramref name="targets"/>, the training losses (<c>loss_cls</c>, <c>loss_box_reg</c> and, with masks,
+    /// <c>loss_mask</c>) of ROIs sampled from <paramref name="proposals"/>; without, the detections of each image in the
+    /// coordinates of the network input.
+    /// </summary>
+    public override (Dictionary<string, Tensor> Losses, IReadOnlyList<Detections> Detections) forward(
+        Tensor features, IReadOnlyList<Tensor> proposals, ImageList images, IReadOnlyList<InstanceTargets>? targets, Generator? generator) =>
+        targets is null ? ([], Infer(features, proposals, images)) : (Losses(features, proposals, targets, generator), []);
 
-    /// <summary>Training losses: <c>loss_cls</c>, <c>loss_box_reg</c> and, with masks, <c>loss_mask</c>.</summary>
-    public Dictionary<string, Tensor> Losses(Tensor features, IReadOnlyList<Tensor> proposals, IReadOnlyList<InstanceTargets> targets, Generator? generator = null)
+    private Dictionary<string, Tensor> Losses(Tensor features, IReadOnlyList<Tensor> proposals, IReadOnlyList<InstanceTargets> targets, Generator? generator)
     {
         using var scope = NewDisposeScope();
-        var sampled = StageTimes.Measure(Timer, "roi_loss", () => Enumerable.Range(0, proposals.Count).Select(i => _proposalSampler.Sample(proposals[i], targets[i], generator)).ToList());
+        var sampled = Enumerable.Range(0, proposals.Count).Select(i => _proposalSampler.Sample(proposals[i], targets[i], generator)).ToList();
         var rois = Rois(sampled.Select(s => s.Boxes).ToList());
         var boxFeatures = res5.call(_pooler.Forward(features, rois));
         var (scores, deltas) = box_predictor.call(boxFeatures.mean([2, 3]));
         var classes = cat(sampled.Select(s => s.Classes).ToList());
         var foreground = classes.lt(NumClasses).nonzero().flatten();
-        var losses = StageTimes.Measure(Timer, "roi_loss", () => FastRcnnLosses.Compute(scores, deltas, classes, foreground, sampled, NumClasses, _coder));
+        var losses = FastRcnnLosses.Compute(scores, deltas, classes, foreground, sampled, NumClasses, _coder);
         if (mask_head is not null)
         {
             // No foreground ROI: a zero that keeps the graph connected.
             var maskLogits = foreground.shape[0] == 0 ? null : mask_head.call(boxFeatures.index_select(0, foreground));
             losses["loss_mask"] = maskLogits is null ? boxFeatures.sum() * 0
-                : StageTimes.Measure(Timer, "roi_loss", () => MaskRcnnLoss.Compute(maskLogits, classes.index_select(0, foreground), sampled, targets, NumClasses));
+                : MaskRcnnLoss.Compute(maskLogits, classes.index_select(0, foreground), sampled, targets, NumClasses);
         }
         foreach (var key in losses.Keys.ToList()) losses[key] = losses[key].MoveToOuterDisposeScope();
         return losses;
     }
 
-    /// <summary>Detections of each image from its proposals, in the coordinates of the network input.</summary>
-    public IReadOnlyList<Detections> Infer(Tensor features, IReadOnlyList<Tensor> proposals, ImageList images)
+    private IReadOnlyList<Detections> Infer(Tensor features, IReadOnlyList<Tensor> proposals, ImageList images)
     {
         using var scope = NewDisposeScope();
         var rois = Rois(proposals);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Imaging;
 using ContrastiveCrop.Plugins.Detection.Data;
@@ -31,20 +30,29 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     private readonly RcnnOptions _options;
     private readonly RcnnC4 _model;
     private readonly IReadOnlyList<DetectionRecord> _records;
-    private readonly StageTimes? _timer;
     private readonly IProcessGroup _group;
 
     /// <summary>
-    /// Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>; with
-    /// <c>eval_every</c> set, <paramref name="test"/> is evaluated during training (<see cref="PeriodicEvaluationHook"/>).
+    /// The stage breakdown of <see cref="StageTimingHook"/> for <see cref="RcnnC4"/>: stage name and submodule. The RPN's
+    /// and the ROI heads' losses (anchor labelling and sampling, proposal sampling, loss formulas) are computed inside their
+    /// modules' forward, as in detectron2, so from outside they are part of <c>rpn</c> and <c>roi_heads</c>; the separate
+    /// <c>rpn_loss</c> and <c>roi_loss</c> rows that timing inside the modules gave are no longer measured.
     /// </summary>
-    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimes? timer = null,
+    public static IReadOnlyList<(string Stage, string Module)> TimedModules { get; } =
+        [("backbone", "backbone"), ("rpn", "proposal_generator"), ("roi_heads", "roi_heads")];
+
+    /// <summary>
+    /// Sets up the stage <paramref name="stage"/> of <paramref name="model"/> on <paramref name="split"/>; with
+    /// <c>eval_every</c> set, <paramref name="test"/> is evaluated during training (<see cref="PeriodicEvaluationHook"/>);
+    /// a <paramref name="timing"/> hook (see <see cref="TimedModules"/>) measures where the steps' time goes.
+    /// </summary>
+    public DetectionTrainer(RcnnOptions options, IRunContext run, string stage, RcnnC4 model, DetectionSplit split, StageTimingHook? timing = null,
                             DetectionSplit? test = null)
         : base(SettingsFor(options, run, stage), run)
     {
         _records = split.NonEmpty();
         if (_records.Count == 0) throw new DatasetException("The detection training split has no image with objects.");
-        (_options, _model, _timer) = (options, model, timer);
+        (_options, _model) = (options, model);
         _group = RunServices.ProcessGroup(run);
         if (options.BatchSize % _group.WorldSize != 0)
             throw new StageSetupException(
@@ -54,18 +62,21 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
         model.train();
         var normParameters = model.named_modules().Where(m => m.module is BatchNorm2d)
             .SelectMany(m => m.module.parameters()).Select(p => p.Handle).ToHashSet();
-        var named = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        // Frozen stages and norms (freeze_at, frozen_bn) are left out, as detectron2's optimiser leaves out parameters without gradients.
+        var named = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
         Optimizer = new SgdOptimizer(OptimizerFactory.Groups(named,
             new ParameterGrouping(options.WeightDecay, NoDecay: (_, p) => normParameters.Contains(p.Handle))), options.Momentum);
         Schedule = options.Schedule;
         // First, so every replica holds rank 0's weights before any other hook looks at the model.
         if (_group.WorldSize > 1) Register([new GradientAveragingHook(_group, model)]);
-        if (timer is not null) Register([new StepTimer(timer)]);
+        // Before the evaluation hook, so the interim test passes fall outside the timed steps.
+        if (timing is not null) Register([timing]);
         if (options.EvalEvery > 0 && test is not null)
         {
             var evaluation = new DetectionEvaluation(options, run, stage);
             // Only the final test pass writes the results file.
-            Register([new PeriodicEvaluationHook(options.EvalEvery, model, () => evaluation.Evaluate(model, test, interim: true).Metrics)]);
+            Register([new PeriodicEvaluationHook(options.EvalEvery, model,
+                () => WithPreciseBatchNorm(() => evaluation.Evaluate(model, test, interim: true).Metrics))]);
         }
     }
 
@@ -102,12 +113,66 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
     protected override StepOutput ComputeStep(TrainingState state)
     {
         int iteration = checked((int)state.Step);
-        var (images, targets) = StageTimes.Measure(_timer, "data", () => LoadBatch(iteration, _model.Architecture.Masks, Run.Device));
-        // The sampling of anchors and proposals: rank 0 draws as one process does, every other rank its own stream.
-        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11, _group.Rank));
-        var losses = _model.Losses(images, targets, generator);
+        var losses = Losses(iteration);
         var total = losses.Values.Aggregate((a, b) => a + b);
         return new StepOutput(total, _options.BatchSize) { Parts = losses };
+    }
+
+    /// <summary>The losses of iteration <paramref name="iteration"/>'s batch (this rank's share).</summary>
+    private Dictionary<string, Tensor> Losses(int iteration)
+    {
+        var (images, targets) = LoadBatch(iteration, _model.Architecture.Masks, Run.Device);
+        // The sampling of anchors and proposals: rank 0 draws as one process does, every other rank its own stream.
+        var generator = new Generator((ulong)DeterministicSeed.Combine(Run.Seed, iteration, 11, _group.Rank));
+        return _model.Losses(images, targets, generator);
+    }
+
+    /// <summary>
+    /// <c>precise_bn_iters</c> (detectron2's PreciseBN): sets the BatchNorms' running statistics to averages over that
+    /// many training batches, drawn as iterations <c>iterations</c>, <c>iterations</c> + 1, … would be (past the
+    /// schedule, so none is a batch the last steps just saw); with several ranks the averages are averaged over the
+    /// ranks, so every replica tests with the same statistics. Does nothing when the option is 0.
+    /// </summary>
+    public void UpdatePreciseBatchNorm(bool log = true)
+    {
+        if (_options.PreciseBnIters == 0) return;
+        // Training mode as during the steps; RcnnC4 keeps frozen norms in inference mode, so they are left alone.
+        _model.train();
+        var updated = PreciseBatchNorm.Update(_model, _options.PreciseBnIters, b =>
+        {
+            Run.Cancellation.ThrowIfCancellationRequested();
+            Losses(_options.Iterations + b);
+        });
+        if (log) Run.Log($"{Settings.Stage}: precise BatchNorm statistics: {updated.Count} norms averaged over {_options.PreciseBnIters} training batches (precise_bn_iters).");
+        if (_group.WorldSize == 1) return;
+        using var noGrad = no_grad();
+        foreach (var norm in updated)
+            foreach (var buffer in new[] { norm.running_mean!, norm.running_var! })
+            {
+                _group.AllReduce(buffer, ReduceOp.Sum);
+                buffer.div_(_group.WorldSize);
+            }
+    }
+
+    /// <summary>Runs <paramref name="evaluate"/> with precise BatchNorm statistics (<see cref="UpdatePreciseBatchNorm"/>), then puts the training's statistics back.</summary>
+    private T WithPreciseBatchNorm<T>(Func<T> evaluate)
+    {
+        if (_options.PreciseBnIters == 0) return evaluate();
+        var saved = _model.named_buffers().Select(b => (b.buffer, Copy: b.buffer.detach().clone())).ToList();
+        try
+        {
+            UpdatePreciseBatchNorm(log: false);
+            return evaluate();
+        }
+        finally
+        {
+            using var noGrad = no_grad();
+            foreach (var (buffer, copy) in saved)
+            {
+                buffer.copy_(copy);
+                copy.Dispose();
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -149,14 +214,4 @@ internal sealed class DetectionTrainer : TrainerBase, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Optimizer.Dispose();
-
-    /// <summary>Times whole iterations (data, forward, backward and update) as <c>iteration</c>, beside the model's own stage times.</summary>
-    private sealed class StepTimer(StageTimes times) : HookBase
-    {
-        private readonly Stopwatch _clock = new();
-
-        public override void BeforeStep(TrainingState state) => _clock.Restart();
-
-        public override void AfterStep(TrainingState state, StepReport report) => times.Add("iteration", _clock.Elapsed.TotalSeconds);
-    }
 }

@@ -9,8 +9,10 @@ namespace ContrastiveCrop.Plugins.Detection.Training;
 /// The learning curve of a detection stage (<c>eval_every</c>): after every <paramref name="every"/>-th
 /// iteration but the last (the stage evaluates the final model anyway) the model is evaluated on the test
 /// split and the metrics are logged as <c>&lt;stage&gt;/eval</c> at that iteration. Evaluation runs in eval
-/// mode without gradients and reads no random numbers, so weights, batch-norm statistics and the rest of
-/// training are exactly those of a run without it; training mode is restored afterwards.
+/// mode without gradients and reads no training random numbers (with <c>precise_bn_iters</c> the evaluation first
+/// recomputes the BatchNorm statistics from seeded extra batches and the trainer puts the training's statistics back
+/// afterwards), so weights, batch-norm statistics and the rest of training are exactly those of a run without it;
+/// training mode is restored afterwards.
 /// </summary>
 /// <param name="every">Iterations between evaluations.</param>
 /// <param name="model">The model being trained (put back in training mode after each evaluation).</param>

@@ -1,5 +1,4 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Data;
 using ContrastiveCrop.Plugins.Detection;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
@@ -31,9 +30,7 @@ public sealed class DetectionTrainerResumeTests
     [OneTimeSetUp]
     public void GenerateData()
     {
-        var folder = TestFolders.NewTemp("det-resume-data");
-        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(4, 1, 48, Seed: 3, Classes: 2));
-        _train = DetectionSplit.FromVoc(Path.Combine(folder, "VOCdevkit"), ["2007/trainval"], classes);
+        _train = ToyDetectionBatch.GeneratedSplits("det-resume-data").Train;
     }
 
     private static RcnnC4 NewModel(int seed)

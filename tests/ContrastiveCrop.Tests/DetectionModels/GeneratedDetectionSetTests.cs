@@ -51,6 +51,18 @@ public sealed class GeneratedDetectionSetTests
     }
 
     [Test]
+    public void Fine_tuning_options_out_of_range_are_one_error_each_naming_the_key()
+    {
+        Assert.That((Options with { FreezeAt = 5 }).Validate().Single().Key, Is.EqualTo("freeze_at"));
+        Assert.That((Options with { Norm = "FrozenBN" }).Validate().Single().Key, Is.EqualTo("norm"));
+        Assert.That((Options with { PreciseBnIters = -1 }).Validate().Single().Key, Is.EqualTo("precise_bn_iters"));
+        var unnormalised = (Options with { Norm = "frozen_bn", Init = "random" }).Validate().Single();
+        Assert.That(unnormalised.Key, Is.EqualTo("norm"));
+        Assert.That(unnormalised.Message, Does.Contain("init: random"));
+        Assert.That((Options with { FreezeAt = 4, Norm = "frozen_bn", PreciseBnIters = 200 }).Validate(), Is.Empty);
+    }
+
+    [Test]
     public void A_plain_grey_set_has_the_same_objects_in_its_own_folder()
     {
         var run = TestFolders.NewTemp("det-generated");

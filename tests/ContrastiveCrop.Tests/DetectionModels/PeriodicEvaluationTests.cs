@@ -1,5 +1,4 @@
 using ContrastiveCrop.Contracts;
-using ContrastiveCrop.Data;
 using ContrastiveCrop.Plugins.Detection;
 using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
@@ -39,19 +38,17 @@ public sealed class PeriodicEvaluationTests
         Assert.That(model.training, Is.True);
     }
 
-    [Test]
-    public void Training_with_evaluations_in_between_has_the_losses_and_weights_of_training_without()
+    [TestCase(0, TestName = "Training_with_evaluations_in_between_has_the_losses_and_weights_of_training_without")]
+    [TestCase(2, TestName = "Training_with_evaluations_after_precise_BatchNorm_statistics_has_the_losses_weights_and_statistics_of_training_without")]
+    public void Training_with_evaluations_in_between_is_unchanged(int preciseBnIters)
     {
         using var scope = NewDisposeScope();
-        var folder = TestFolders.NewTemp("det-eval-data");
-        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(4, 2, 48, Seed: 3, Classes: 2));
-        var devkit = Path.Combine(folder, "VOCdevkit");
-        var train = DetectionSplit.FromVoc(devkit, ["2007/trainval"], classes);
-        var test = DetectionSplit.FromVoc(devkit, ["2007/test"], classes);
+        var (train, test) = ToyDetectionBatch.GeneratedSplits("det-eval-data", testCount: 2);
         var options = new RcnnOptions
         {
             Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTrain = [48, 64], MaxSizeTrain = 64, MinSizeTest = 48, MaxSizeTest = 64,
             Iterations = 4, BatchSize = 2, Lr = 0.01, Steps = [3], WarmupIters = 2, CheckpointEvery = 100, LogEvery = 1,
+            PreciseBnIters = preciseBnIters,
         };
 
         (List<double> Losses, RcnnC4 Model, RecordingRun Run) Train(int evalEvery)
@@ -70,7 +67,7 @@ public sealed class PeriodicEvaluationTests
         Assert.That(evaluated.Run.Logged.Where(l => l.Stage.EndsWith("/eval")).Select(l => l.Step).Distinct(), Is.EqualTo(new long[] { 1, 2, 3 }));
         Assert.That(plain.Run.Logged.Where(l => l.Stage.EndsWith("/eval")), Is.Empty);
         Assert.That(evaluated.Losses, Is.EqualTo(plain.Losses));
-        // Weights and batch-norm statistics (eval mode leaves the running averages alone).
+        // Weights and batch-norm statistics (eval mode leaves the running averages alone; precise statistics are put back).
         var after = evaluated.Model.state_dict();
         foreach (var (name, value) in plain.Model.state_dict())
             Assert.That(after[name].equal(value).all().item<bool>(), Is.True, name);
@@ -82,9 +79,7 @@ public sealed class PeriodicEvaluationTests
     public void The_test_pass_reports_every_image_to_the_hosts_progress_display()
     {
         using var scope = NewDisposeScope();
-        var folder = TestFolders.NewTemp("det-progress-data");
-        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(1, 3, 48, Seed: 3, Classes: 2));
-        var test = DetectionSplit.FromVoc(Path.Combine(folder, "VOCdevkit"), ["2007/test"], classes);
+        var test = ToyDetectionBatch.GeneratedSplits("det-progress-data", trainCount: 1, testCount: 3).Test;
         var options = new RcnnOptions { Depth = 50, WidthMultiplier = 1.0 / 16, MinSizeTest = 48, MaxSizeTest = 64 };
         manual_seed(1);
         using var model = new RcnnC4(ToyDetectionBatch.TinyArchitecture(masks: false));

@@ -1,3 +1,5 @@
+using ContrastiveCrop.Data;
+using ContrastiveCrop.Plugins.Detection.Data;
 using ContrastiveCrop.Plugins.Detection.Modeling;
 using static TorchSharp.torch;
 
@@ -27,4 +29,16 @@ internal static class ToyDetectionBatch
         Rpn = new RpnSettings { PreNmsTopKTrain = 200, PostNmsTopKTrain = 50, PreNmsTopKTest = 200, PostNmsTopKTest = 50 },
         RoiHeads = new RoiHeadSettings { BatchSizePerImage = 64 },
     };
+
+    /// <summary>
+    /// A generated shapes detection set of <paramref name="trainCount"/>/<paramref name="testCount"/> 48-px images of two
+    /// classes (seed 3) in a new temporary folder named after <paramref name="name"/>, read as its VOC splits.
+    /// </summary>
+    public static (DetectionSplit Train, DetectionSplit Test) GeneratedSplits(string name, int trainCount = 4, int testCount = 1)
+    {
+        var folder = TestFolders.NewTemp(name);
+        var classes = DetectionSetGenerator.Generate(folder, new DetectionSetGenerator.Settings(trainCount, testCount, 48, Seed: 3, Classes: 2));
+        var devkit = Path.Combine(folder, "VOCdevkit");
+        return (DetectionSplit.FromVoc(devkit, ["2007/trainval"], classes), DetectionSplit.FromVoc(devkit, ["2007/test"], classes));
+    }
 }

@@ -13,7 +13,7 @@ namespace ContrastiveCrop.Plugins.Methods;
 public sealed class NeighbourTable : IStatefulPlugin
 {
     private const string StateKey = "indices";
-    private int[]? neighbours;
+    private int[]? _neighbours;
 
     /// <summary>An empty table for <paramref name="imageCount"/> images and <paramref name="neighbourCount"/> neighbours each.</summary>
     public NeighbourTable(int imageCount, int neighbourCount)
@@ -32,11 +32,11 @@ public sealed class NeighbourTable : IStatefulPlugin
     public int NeighbourCount { get; }
 
     /// <summary>True once a table has been computed or restored.</summary>
-    public bool IsReady => neighbours is not null;
+    public bool IsReady => _neighbours is not null;
 
     /// <summary>The <paramref name="rank"/>-th nearest neighbour (0 = nearest) of image <paramref name="index"/>.</summary>
     public int Neighbour(int index, int rank) =>
-        (neighbours ?? throw new InvalidOperationException("The neighbour table has not been computed yet."))[index * NeighbourCount + rank];
+        (_neighbours ?? throw new InvalidOperationException("The neighbour table has not been computed yet."))[index * NeighbourCount + rank];
 
     /// <summary>Replaces the table with <paramref name="table"/>: N × K indices row-major, nearest first.</summary>
     public void Update(int[] table)
@@ -45,14 +45,14 @@ public sealed class NeighbourTable : IStatefulPlugin
             throw new ArgumentException($"A neighbour table for {ImageCount} images × {NeighbourCount} needs {ImageCount * NeighbourCount} entries; got {table.Length}.");
         if (table.Any(i => i < 0 || i >= ImageCount))
             throw new ArgumentException($"Neighbour indices must lie in [0, {ImageCount}).");
-        neighbours = table;
+        _neighbours = table;
     }
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> GetState() =>
-        neighbours is null
+        _neighbours is null
             ? new Dictionary<string, Tensor>()
-            : new Dictionary<string, Tensor> { [StateKey] = tensor(neighbours.Select(i => (long)i).ToArray(), [ImageCount, NeighbourCount]) };
+            : new Dictionary<string, Tensor> { [StateKey] = tensor(_neighbours.Select(i => (long)i).ToArray(), [ImageCount, NeighbourCount]) };
 
     /// <inheritdoc />
     public void SetState(IReadOnlyDictionary<string, Tensor> state)

@@ -14,29 +14,29 @@ namespace MyBackbone;
 [Plugin("my-backbone", Description = "Two-stage conv encoder with global average pooling.")]
 public sealed class MyBackbone : IBackbone
 {
-    private readonly MyBackboneOptions options;
-    private readonly Sequential features;
+    private readonly MyBackboneOptions _options;
+    private readonly Sequential _features;
 
     /// <summary>Builds the layers with fresh (PyTorch default) initial weights; the host moves them to the run's device.</summary>
     public MyBackbone(MyBackboneOptions options)
     {
-        this.options = options;
+        _options = options;
         int width = options.Width;
-        features = nn.Sequential(
+        _features = nn.Sequential(
             nn.Conv2d(3, width, 3, padding: 1, bias: false), nn.BatchNorm2d(width), nn.ReLU(),
             nn.Conv2d(width, 2 * width, 3, stride: 2, padding: 1, bias: false), nn.BatchNorm2d(2 * width), nn.ReLU());
         // Checkpoint keys are Network's state names: features.*.
-        Network = nn.Sequential(("features", features), ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()));
+        Network = nn.Sequential(("features", _features), ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()));
     }
 
     /// <inheritdoc />
     public nn.Module<Tensor, Tensor> Network { get; }
 
     /// <inheritdoc />
-    public int FeatureDim => 2 * options.Width;
+    public int FeatureDim => 2 * _options.Width;
 
     /// <inheritdoc />
-    public Tensor FeatureMap(Tensor images) => features.call(images);
+    public Tensor FeatureMap(Tensor images) => _features.call(images);
 
     /// <inheritdoc />
     public Tensor Pool(Tensor featureMap) => featureMap.mean([2, 3]);
@@ -44,7 +44,7 @@ public sealed class MyBackbone : IBackbone
     /// <inheritdoc />
     public IBackbone Copy()
     {
-        var copy = new MyBackbone(options);
+        var copy = new MyBackbone(_options);
         copy.Network.to(Network.parameters().First().device);
         copy.Network.load_state_dict(Network.state_dict());
         copy.Network.train(Network.training);

@@ -18,20 +18,20 @@ namespace MyHook;
 [Plugin("my-hook", Description = "Logs the mean epoch time every N epochs.")]
 public sealed class MyHook(MyHookOptions options, IRunContext run) : HookBase
 {
-    private readonly Stopwatch clock = new();
-    private readonly List<double> seconds = [];
+    private readonly Stopwatch _clock = new();
+    private readonly List<double> _seconds = [];
 
     /// <inheritdoc />
-    public override void BeforeEpoch(TrainingState state) => clock.Restart();
+    public override void BeforeEpoch(TrainingState state) => _clock.Restart();
 
     /// <inheritdoc />
     public override void AfterEpoch(TrainingState state)
     {
-        seconds.Add(clock.Elapsed.TotalSeconds);
+        _seconds.Add(_clock.Elapsed.TotalSeconds);
         // state.Epoch counts completed epochs here: 1 after the first.
         if (state.Epoch % options.Every != 0 && !state.IsLastStep) return;
-        double mean = seconds.Average();
-        seconds.Clear();
+        double mean = _seconds.Average();
+        _seconds.Clear();
         run.LogMetrics(state.Stage, state.Step, new Dictionary<string, double> { ["my-hook/epoch_seconds"] = mean });
         run.Log($"my-hook: epochs up to {state.Epoch}/{state.TotalEpochs} took {mean:F2} s each");
     }
