@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Sdk.Checkpoints;
 using ContrastiveCrop.Sdk.Training;
@@ -48,7 +49,7 @@ public static class PluginFailure
                 ? $"The {descriptor.Key} ({descriptor.Type.FullName} in '{path}')"
                 : $"Plugin code in '{path}' ({string.Join(", ", byAssembly[path].Select(d => d.Key.ToString()))})";
             return new PluginException(
-                $"{who} {what}: {e.GetType().Name}: {e.Message}{Environment.NewLine}" +
+                $"{who} {what}: {e.GetType().Name}: {NativeErrorText.Message(e)}{Environment.NewLine}" +
                 string.Join(Environment.NewLine, own.Select(f => "   at " + f)) + Environment.NewLine +
                 "This is an error in the plugin's code: report it to the plugin's author with these lines (or fix the plugin).", e);
         }
