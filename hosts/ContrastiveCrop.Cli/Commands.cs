@@ -5,6 +5,7 @@ using Autofac;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Data;
 using ContrastiveCrop.Engine.Pipeline;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
@@ -70,7 +71,7 @@ internal static class Commands
             or FileNotFoundException or DirectoryNotFoundException => (UserError, e.Message),
         // A full disk, a read-only folder or missing permissions are the machine's state, not a bug.
         IOException or UnauthorizedAccessException => (UserError, e.Message),
-        _ => (Bug, $"{e.GetType().Name}: {OneLine(e.Message)} (a bug in ccrop or a plugin: please report it; " +
+        _ => (Bug, $"{e.GetType().Name}: {OneLine(NativeErrorText.Message(e))} (a bug in ccrop or a plugin: please report it; " +
                    $"run again with {CommandLine.DebugOption} or CCROP_DEBUG=1 for the stack trace)"),
     };
 

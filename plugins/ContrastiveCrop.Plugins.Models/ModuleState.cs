@@ -27,8 +27,12 @@ internal static class ModuleState
         var onlineParameters = online.named_parameters().ToList();
         RequireSameKeys(onlineParameters.Select(p => p.name), targetParameters.Keys, online, target);
         using var noGrad = no_grad();
+        // Explicit Scalars held by `using`: TorchSharp 0.107 passes an implicit Scalar's handle to native code without
+        // keeping it alive, so a GC on another thread may free it mid-call (see SgdOptimizer.Step).
+        using var keep = momentum.ToScalar();
+        using var blend = (1.0 - momentum).ToScalar();
         foreach (var (name, parameter) in onlineParameters)
-            targetParameters[name].mul_(momentum).add_(parameter, alpha: 1.0 - momentum);
+            targetParameters[name].mul_(keep).add_(parameter, blend);
     }
 
     /// <summary>The device of the module's first parameter or buffer; CPU for an empty module.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Distributed;
 using ContrastiveCrop.Sdk.Distributed;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Plugins;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Engine.Runs;
@@ -90,8 +91,9 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
         }
         catch (Exception e)
         {
-            if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {e.Message}" });
-            run.Log($"FAILED: {e.Message}");
+            // A native error's first line only: its dozens of libtorch frames are for --debug, which prints the exception.
+            if (writes) directory.TryWriteManifest(manifest with { EndUtc = DateTime.UtcNow, Status = $"failed: {NativeErrorText.Message(e)}" });
+            run.Log($"FAILED: {NativeErrorText.Message(e)}");
             throw;
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
 using ContrastiveCrop.Contracts;
+using ContrastiveCrop.Engine.Diagnostics;
 using ContrastiveCrop.Engine.Recipes;
 using ContrastiveCrop.Sdk.Checkpoints;
 using ContrastiveCrop.Sdk.Training;
@@ -47,10 +48,8 @@ public static class PluginFailure
             var who = descriptor is not null
                 ? $"The {descriptor.Key} ({descriptor.Type.FullName} in '{path}')"
                 : $"Plugin code in '{path}' ({string.Join(", ", byAssembly[path].Select(d => d.Key.ToString()))})";
-            // libtorch's errors carry its C++ backtrace after the first line: libtorch's frames, not the plugin's.
-            var message = e is System.Runtime.InteropServices.ExternalException ? e.Message.Split('\n')[0].TrimEnd() : e.Message;
             return new PluginException(
-                $"{who} {what}: {e.GetType().Name}: {message}{Environment.NewLine}" +
+                $"{who} {what}: {e.GetType().Name}: {NativeErrorText.Message(e)}{Environment.NewLine}" +
                 string.Join(Environment.NewLine, own.Select(f => "   at " + f)) + Environment.NewLine +
                 "This is an error in the plugin's code: report it to the plugin's author with these lines (or fix the plugin).", e);
         }

@@ -137,6 +137,8 @@ public abstract class TrainerBase
             if (restored is not null) foreach (var t in restored.Values) t.Dispose();
         }
 
+        // TorchSharp's own batch count in BatchNorm layers can read a Scalar the GC has freed (see BatchNormCounting).
+        BatchNormCounting.Apply(Module);
         var clock = Stopwatch.StartNew();
         long startStep = step, images = 0;
         double lastEpochLoss = double.NaN;

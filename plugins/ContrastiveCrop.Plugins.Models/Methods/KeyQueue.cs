@@ -47,9 +47,15 @@ public sealed class KeyQueue : nn.Module
         using var noGrad = no_grad();
         long n = newKeys.shape[0];
         long first = Math.Max(0, n - Capacity);
+        // Explicit Scalars held by `using`: TorchSharp 0.107 passes an implicit Scalar's handle to native code without
+        // keeping it alive, so a GC on another thread may free it mid-call; on this int64 pointer that surfaces as
+        // "For integral input tensors, argument alpha must not be a floating point number" (see SgdOptimizer.Step).
+        using var one = 1L.ToScalar();
+        using var count = n.ToScalar();
+        using var capacity = ((long)Capacity).ToScalar();
         // Row positions stay on the device, so enqueueing never waits for the accelerator.
-        var rows = (arange(first, n, dtype: ScalarType.Int64, device: keys.device) + pointer).remainder(Capacity);
+        var rows = arange(first, n, dtype: ScalarType.Int64, device: keys.device).add(pointer, one).remainder(capacity);
         keys.index_copy_(0, rows, newKeys.narrow(0, first, n - first).to(keys.dtype));
-        pointer.add_(n).remainder_(Capacity);
+        pointer.add_(count, one).remainder_(capacity);
     }
 }
