@@ -162,7 +162,8 @@ internal static class Commands
             : Path.Combine(runFolder, "recipe.yaml");
         // Evaluation needs only the backbone, tasks and data: a plugin folder of the pretraining's sampler that has
         // since gone is not a reason to refuse.
-        var (plan, container) = Load(recipe, [.. overrides, $"from_checkpoint={from}"], pluginFolders, runFolder, skipMissingRecipeFolders: true);
+        var (plan, container) = Load(recipe, overrides, [new OwnSetting($"from_checkpoint={from}", new SourceLocation("eval checkpoint", 1, 1) { Argument = checkpoint })],
+                                     pluginFolders, runFolder, skipMissingRecipeFolders: true);
         using var signals = InterruptSignals.Listen();
         using (container)
             return Finish(plan, pipeline => pipeline.Execute(plan, signals.Token), container);
@@ -314,6 +315,7 @@ internal static class Commands
 
     public static int GenerateDetection(string output, string? fashionMnist, int count, int size, int seed, int classes, double clutter = 1, double saturation = 1)
     {
+        RequireWritableOut(output);
         var settings = new DetectionSetGenerator.Settings(count, Math.Max(1, count / 5), size, seed, classes, fashionMnist, clutter, saturation);
         var names = DetectionSetGenerator.Generate(output, settings, Console.WriteLine);
         Console.WriteLine($"Done: {Path.GetFullPath(output)}: VOCdevkit/VOC{DetectionSetGenerator.Year} (trainval, test) and annotations/instances_{{trainval,test}}.json; classes {string.Join(", ", names)}.");
@@ -323,10 +325,30 @@ internal static class Commands
     public static int GenerateObjectsOnClutter(string output, string? fashionMnist, int count, int size, int seed)
     {
         fashionMnist ??= FashionMnistFiles.Present(FashionMnistFiles.DebianRoot) ? FashionMnistFiles.DebianRoot : null;
+        RequireWritableOut(output);
         var settings = new ObjectsOnClutterGenerator.Settings(count, Math.Max(1, count / 5), size, seed, fashionMnist);
         ObjectsOnClutterGenerator.Generate(output, settings, Console.WriteLine);
         Console.WriteLine($"Done: {Path.GetFullPath(output)} (read it with data: {{name: objects-on-clutter, root: {output}}}).");
         return 0;
+    }
+
+    /// <summary>
+    /// Creates the data set folder and writes a probe file in it before generating, so that a folder that cannot be
+    /// written is named as the --out the user typed (the generators' first write only said "Could not find file").
+    /// </summary>
+    private static void RequireWritableOut(string output)
+    {
+        var full = Path.GetFullPath(output);
+        try
+        {
+            Directory.CreateDirectory(full);
+            using (new FileStream(Path.Combine(full, $".ccrop-write-check-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1,
+                                  FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out '{full}': cannot write the data set there ({e.Message}); choose a writable folder.");
+        }
     }
 
     private static string DatasetStatus(PluginFactory factory, PluginDescriptor d)
@@ -348,6 +370,32 @@ internal static class Commands
     /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
     /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
     /// </summary>
+    /// <summary>A setting a command makes itself, as an override after the user's --set ones, and the argument the user typed for it.</summary>
+    internal sealed record OwnSetting(string Override, SourceLocation? Typed);
+
+    /// <summary>
+    /// Loads with the user's --set overrides followed by the command's own settings. An error in one of the command's
+    /// settings names the argument the user typed (the checkpoint of 'eval checkpoint', --vary, --seeds), not a --set
+    /// they never wrote; a setting without a typed argument keeps its --set form.
+    /// </summary>
+    internal static (RunPlan, IContainer) Load(string recipePath, string[] overrides, IReadOnlyList<OwnSetting> own, string[] pluginFolders,
+                                              string? runFolder = null, bool skipMissingRecipeFolders = false)
+    {
+        try
+        {
+            return Load(recipePath, [.. overrides, .. own.Select(setting => setting.Override)], pluginFolders, runFolder, skipMissingRecipeFolders);
+        }
+        catch (RecipeException e)
+        {
+            // Override locations number the overrides from 1; the command's own follow the user's.
+            throw new RecipeException(e.Errors.Select(error =>
+                error.Location is { IsOverride: true } location && location.Line > overrides.Length
+                && own[location.Line - overrides.Length - 1].Typed is { } typed
+                    ? error with { Location = typed }
+                    : error));
+        }
+    }
+
     internal static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders,
                                               string? runFolder = null, bool skipMissingRecipeFolders = false)
     {

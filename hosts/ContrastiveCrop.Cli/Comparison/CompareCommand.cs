@@ -22,25 +22,12 @@ internal static class CompareCommand
     /// cell's own override names the option the user typed (--vary, --seeds, --out), not a --set they never wrote.
     /// </summary>
     private static (RunPlan Plan, IContainer Container) LoadCell(string recipe, string[] overrides, string[] cell, string[] pluginFolders,
-                                                                        string vary, string seeds, string? output)
-    {
-        try
-        {
-            return Commands.Load(recipe, [.. overrides, .. cell], pluginFolders);
-        }
-        catch (RecipeException e)
-        {
-            throw new RecipeException(e.Errors.Select(error =>
-            {
-                // Override locations number the overrides from 1; the cell's follow the user's.
-                if (error.Location is not { IsOverride: true, Argument: { } argument } location || location.Line <= overrides.Length) return error;
-                SourceLocation? typed = argument.StartsWith("seed=", StringComparison.Ordinal) ? new SourceLocation("--seeds", 1, 1) { Argument = seeds }
-                    : argument.StartsWith("output_dir=", StringComparison.Ordinal) ? (output is null ? null : new SourceLocation("--out", 1, 1) { Argument = output })
-                    : new SourceLocation("--vary", 1, 1) { Argument = $"{vary} (the value {argument[(argument.IndexOf('=') + 1)..]})" };
-                return typed is null ? error : error with { Location = typed };
-            }));
-        }
-    }
+                                                                        string vary, string seeds, string? output) =>
+        Commands.Load(recipe, overrides, [.. cell.Select(argument => new Commands.OwnSetting(argument,
+            argument.StartsWith("seed=", StringComparison.Ordinal) ? new SourceLocation("--seeds", 1, 1) { Argument = seeds }
+            : argument.StartsWith("output_dir=", StringComparison.Ordinal) ? (output is null ? null : new SourceLocation("--out", 1, 1) { Argument = output })
+            : new SourceLocation("--vary", 1, 1) { Argument = $"{vary} (the value {argument[(argument.IndexOf('=') + 1)..]})" }))],
+            pluginFolders);
 
     public static int Run(string recipe, string vary, string seeds, string[] overrides, string[] pluginFolders, string? output)
     {

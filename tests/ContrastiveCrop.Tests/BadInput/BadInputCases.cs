@@ -306,12 +306,17 @@ internal static class BadInputCases
         yield return new("Evaluating_a_missing_checkpoint_file", r => ["eval", "checkpoint", System.IO.Path.Combine(r.Folder, "runs", "x", "checkpoints", "last.pt")], 2,
             [Path("runs/x/checkpoints/last.pt"), "does not exist"]);
         yield return new("Evaluating_random_without_a_recipe", _ => ["eval", "checkpoint", "random"], 2, ["needs --recipe"]);
+        // The checkpoint reaches the recipe as from_checkpoint; the message names the argument typed, not a --set never written.
+        yield return new("Evaluating_a_file_that_is_not_a_checkpoint", r => ["eval", "checkpoint", r.Write("not a checkpoint", "bad.pt"), "--recipe", r.Write(TinyRecipe.Text())], 2,
+            ["error: eval checkpoint " + Path("bad.pt") + ": from_checkpoint:", "is not a checkpoint"]);
 
         // ---- data generators ----
         yield return new("Generated_images_too_small", _ => ["data", "generate", "objects-on-clutter", "--out", "{folder}/gen", "--size", "8"], 2,
             ["--size must be between 16 and 1024", "got 8"]);
         yield return new("Detection_set_with_eleven_classes", _ => ["data", "generate", "detection", "--out", "{folder}/gen", "--classes", "11"], 2,
             ["--classes must be between 1 and 10"]);
+        yield return new("Generator_output_cannot_be_created", _ => ["data", "generate", "detection", "--out", "/proc/ccrop-generated", "--count", "2"], 2,
+            ["--out '/proc/ccrop-generated': cannot write the data set there", "choose a writable folder"]);
         yield return new("Generator_output_is_a_file", r => ["data", "generate", "objects-on-clutter", "--out", r.Write("x", "taken"), "--count", "2", "--size", "16"], 2,
             [Path("taken")]);
 
