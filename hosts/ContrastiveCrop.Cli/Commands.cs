@@ -333,23 +333,28 @@ internal static class Commands
     }
 
     /// <summary>
-    /// Creates the data set folder and writes a probe file in it before generating, so that a folder that cannot be
-    /// written is named as the --out the user typed (the generators' first write only said "Could not find file").
+    /// Creates <paramref name="folder"/> and writes a probe file in it before any work, so that a folder that cannot be
+    /// written is named as the <paramref name="option"/> the user typed (the first real write only said "Could not find file").
     /// </summary>
-    private static void RequireWritableOut(string output)
+    /// <param name="folder">The folder that will be written.</param>
+    /// <param name="option">What the user typed, e.g. <c>--out '/data/set'</c>.</param>
+    /// <param name="what">What would be written there, e.g. "the data set".</param>
+    internal static void RequireWritableFolder(string folder, string option, string what)
     {
-        var full = Path.GetFullPath(output);
         try
         {
-            Directory.CreateDirectory(full);
-            using (new FileStream(Path.Combine(full, $".ccrop-write-check-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1,
+            Directory.CreateDirectory(folder);
+            using (new FileStream(Path.Combine(folder, $".ccrop-write-check-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1,
                                   FileOptions.DeleteOnClose)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--out '{full}': cannot write the data set there ({e.Message}); choose a writable folder.");
+            throw new UsageException($"{option}: cannot write {what} there ({e.Message}); choose a writable folder.");
         }
     }
+
+    private static void RequireWritableOut(string output) =>
+        RequireWritableFolder(Path.GetFullPath(output), $"--out '{Path.GetFullPath(output)}'", "the data set");
 
     private static string DatasetStatus(PluginFactory factory, PluginDescriptor d)
     {

@@ -41,6 +41,11 @@ internal static class ExportCommand
             "detectron2" => ExportFormat.Detectron2,
             _ => ExportFormat.Safetensors,
         };
+        // The file's folder is checked before the backbone is read: a wrong --out is named as typed, not by its temporary file.
+        var target = Path.GetFullPath(output);
+        if (Directory.Exists(target))
+            throw new UsageException($"--out '{target}' is a folder: give the file to write, e.g. --out {Path.Combine(output, "backbone" + (formatName == "safetensors" ? ".safetensors" : ".pth"))}.");
+        Commands.RequireWritableFolder(Path.GetDirectoryName(target)!, $"--out '{output}'", "the export");
         var (tensors, provenance) = ReadBackbone(Path.GetFullPath(source));
         try
         {

@@ -317,6 +317,10 @@ internal static class BadInputCases
             ["--classes must be between 1 and 10"]);
         yield return new("Generator_output_cannot_be_created", _ => ["data", "generate", "detection", "--out", "/proc/ccrop-generated", "--count", "2"], 2,
             ["--out '/proc/ccrop-generated': cannot write the data set there", "choose a writable folder"]);
+        yield return new("Export_out_that_cannot_be_written", r => ["export", Fixture("resnet50.safetensors"), "--format", "torchvision", "--out", "/proc/ccrop-export.pth"], 2,
+            ["--out '/proc/ccrop-export.pth': cannot write the export there", "choose a writable folder"]);
+        yield return new("Export_out_that_is_a_folder", r => ["export", Fixture("resnet50.safetensors"), "--format", "safetensors", "--out", r.Folder], 2,
+            ["--out '{folder}' is a folder: give the file to write"]);
         yield return new("Generator_output_is_a_file", r => ["data", "generate", "objects-on-clutter", "--out", r.Write("x", "taken"), "--count", "2", "--size", "16"], 2,
             [Path("taken")]);
 
