@@ -283,6 +283,31 @@ public static class RecipeBinder
             return ok;
         }
 
+        /// <summary>
+        /// The place of a key written one level too high — <c>method:</c> at the top where it belongs under
+        /// <c>pretrain:</c> — as <c>pretrain.method</c>: a member record of <paramref name="shape"/> that knows the key.
+        /// </summary>
+        private static string? OneLevelDown(RecordShape shape, string key)
+        {
+            foreach (var member in shape.Members)
+            {
+                var type = Nullable.GetUnderlyingType(member.Type) ?? member.Type;
+                if (!type.IsClass || type.IsAbstract || type == typeof(string) || type == typeof(object) || typeof(IEnumerable).IsAssignableFrom(type))
+                    continue;
+                RecordShape inner;
+                try
+                {
+                    inner = RecordShape.For(type);
+                }
+                catch (NotSupportedException)
+                {
+                    continue; // not a record recipes bind to (its own binding reports that); only a hint was sought
+                }
+                if (inner.Find(key) is not null) return $"{member.Key}.{key}";
+            }
+            return null;
+        }
+
         private bool TryBindRecord(RecipeNode node, Type type, string keyPath, out object? value)
         {
             value = null;
@@ -301,7 +326,8 @@ public static class RecipeBinder
                 var member = shape.Find(entry.Key);
                 if (member is null)
                 {
-                    var suggestion = EditDistance.Suggest(entry.Key, shape.Members.Select(candidate => candidate.Key));
+                    var suggestion = EditDistance.Suggest(entry.Key, shape.Members.Select(candidate => candidate.Key))
+                                     ?? OneLevelDown(shape, entry.Key);
                     var hint = suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?";
                     ok = Report(entry.KeyLocation, childPath, "unknown key" + hint);
                     continue;

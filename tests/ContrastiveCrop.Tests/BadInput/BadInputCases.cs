@@ -95,6 +95,7 @@ internal static class BadInputCases
         yield return Tiny("Monitor_k_larger_than_the_training_set", "  log_every: 1\n", "  log_every: 1\n  monitor: {every: 1, task: {name: knn, k: 49}}\n",
             "pretrain.monitor.task.k", "only 48 images");
         yield return Set("Evaluate_stages_without_a_pretrain_section", "pretrain=", "--set pretrain=", "pretrain: the evaluate stages need a backbone");
+        yield return Set("A_key_one_level_too_high", "method.name=byol", "--set method.name=byol: method: unknown key; did you mean 'pretrain.method'?");
         yield return Set("Zero_epochs_is_one_problem_not_two", "pretrain.epochs=0", "--set pretrain.epochs=0", "pretrain.epochs: must be positive");
         yield return Tiny("Evaluate_item_not_a_mapping", "  - {name: knn, k: 5}", "  - knn", "evaluate[0]", "must be a mapping");
         yield return Tiny("Unknown_sampler_lists_the_known_ones", "name: random-resized-crop", "name: random-resized-cropp",

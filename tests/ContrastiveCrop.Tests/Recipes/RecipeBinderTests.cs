@@ -233,6 +233,15 @@ public sealed class RecipeBinderTests
         Assert.That(BindFails<TrainingOptions>(root).Message, Is.EqualTo($"{file}:2:1: {key}: unknown key; {suggestion}"));
     }
 
+    [Test]
+    public void A_key_written_one_level_too_high_is_shown_where_it_belongs()
+    {
+        // warmup_epochs belongs under training:, as pretrain.method does in a recipe.
+        var (root, file) = Load("training:\n  epochs: 1\noptimizer:\n  name: sgd\n  lr: 0.1\nwarmup_epochs: 5\n");
+
+        Assert.That(BindFails<RootOptions>(root).Message, Is.EqualTo($"{file}:6:1: warmup_epochs: unknown key; did you mean 'training.warmup_epochs'?"));
+    }
+
     [TestCase("momentumm_x: 1")]
     [TestCase("zzz: 1")]
     [TestCase("x: 1")]
