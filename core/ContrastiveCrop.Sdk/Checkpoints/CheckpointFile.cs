@@ -16,6 +16,9 @@ public static class CheckpointFile
     private static readonly byte[] Magic = "CCROPCK1"u8.ToArray();
     private static readonly byte[] EndMarker = "CCROPEND"u8.ToArray();
 
+    /// <summary>Bytes after the tensors: the SHA-256 of everything before them, then the end marker.</summary>
+    private const int Trailer = 32 + 8;
+
     /// <summary>Writes <paramref name="tensors"/> and <paramref name="info"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, CheckpointInfo info, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
@@ -53,29 +56,21 @@ public static class CheckpointFile
         if (!File.Exists(path))
             throw new CheckpointException($"Checkpoint '{path}' does not exist.");
         var content = File.ReadAllBytes(path);
-        const int trailer = 32 + 8;
-        if (content.Length < Magic.Length + trailer || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new CheckpointException($"'{path}' is not a ContrastiveCrop checkpoint (wrong header or too short: {content.Length} bytes).");
-        if (!content.AsSpan(content.Length - 8).SequenceEqual(EndMarker) ||
-            !SHA256.HashData(content.AsSpan(0, content.Length - trailer)).AsSpan().SequenceEqual(content.AsSpan(content.Length - trailer, 32)))
-            throw new CheckpointException(
-                $"Checkpoint '{path}' is truncated or corrupt (its checksum does not match; {content.Length} bytes). " +
-                "It was probably cut off by a crash or a full disk: delete it and resume from an earlier copy, or start the run again.");
+        if (content.Length < Magic.Length + Trailer || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw NotACheckpoint(path, content.Length);
+        if (!content.AsSpan(content.Length - EndMarker.Length).SequenceEqual(EndMarker) ||
+            !SHA256.HashData(content.AsSpan(0, content.Length - Trailer)).AsSpan().SequenceEqual(content.AsSpan(content.Length - Trailer, 32)))
+            throw Corrupt(path, "its checksum does not match", content.Length);
 
-        using var reader = new BinaryReader(new MemoryStream(content, 0, content.Length - trailer), Encoding.UTF8);
+        using var reader = new BinaryReader(new MemoryStream(content, 0, content.Length - Trailer), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
-        var info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString())
-                   ?? throw new CheckpointException($"Checkpoint '{path}' has no header.");
-        if (info.FormatVersion != CheckpointInfo.CurrentFormat)
-            throw new CheckpointException($"Checkpoint '{path}' has format {info.FormatVersion}; this ccrop reads format {CheckpointInfo.CurrentFormat}.");
+        var info = ReadInfo(reader, path);
         int count = reader.ReadInt32();
         var tensors = new Dictionary<string, Tensor>(count);
+        CheckpointException Damaged(string why) => Corrupt(path, why, content.Length);
         for (int i = 0; i < count; i++)
         {
-            string name = reader.ReadString();
-            var dtype = (ScalarType)reader.ReadInt32();
-            var shape = new long[reader.ReadInt32()];
-            for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+            var (name, dtype, shape) = ReadTensorHeader(reader, Damaged);
             var bytes = reader.ReadBytes(checked((int)reader.ReadInt64()));
             var value = empty(shape, dtype);
             value.bytes = bytes;
@@ -95,48 +90,38 @@ public static class CheckpointFile
     {
         if (!File.Exists(path))
             throw new CheckpointException($"Checkpoint '{path}' does not exist.");
-        const int trailer = 32 + 8;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
         long length = stream.Length;
         var head = new byte[Magic.Length];
-        if (length < Magic.Length + trailer || stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.AsSpan().SequenceEqual(Magic))
-            throw new CheckpointException($"'{path}' is not a ContrastiveCrop checkpoint (wrong header or too short: {length} bytes).");
-        CheckpointException Truncated(string why) => new(
-            $"Checkpoint '{path}' is truncated or corrupt ({why}; {length} bytes). " +
-            "It was probably cut off by a crash or a full disk: delete it and resume from an earlier copy, or start the run again.");
+        if (length < Magic.Length + Trailer || stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.AsSpan().SequenceEqual(Magic))
+            throw NotACheckpoint(path, length);
+        CheckpointException Truncated(string why) => Corrupt(path, why, length);
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
             CheckpointInfo info;
             try
             {
-                info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString()) ?? throw new CheckpointException($"Checkpoint '{path}' has no header.");
+                info = ReadInfo(reader, path);
             }
             catch (JsonException e)
             {
                 throw Truncated($"its header does not parse: {e.Message}");
             }
-            if (info.FormatVersion != CheckpointInfo.CurrentFormat)
-                throw new CheckpointException($"Checkpoint '{path}' has format {info.FormatVersion}; this ccrop reads format {CheckpointInfo.CurrentFormat}.");
             int count = reader.ReadInt32();
             if (count < 0) throw Truncated($"it claims {count} tensors");
             var tensors = new Dictionary<string, (ScalarType, long[])>(Math.Min(count, 100_000));
             for (int i = 0; i < count; i++)
             {
-                string name = reader.ReadString();
-                var dtype = (ScalarType)reader.ReadInt32();
-                int rank = reader.ReadInt32();
-                if (rank is < 0 or > 64) throw Truncated($"tensor '{name}' claims {rank} dimensions");
-                var shape = new long[rank];
-                for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+                var (name, dtype, shape) = ReadTensorHeader(reader, Truncated);
                 long bytes = reader.ReadInt64();
-                if (bytes < 0 || stream.Position + bytes > length - trailer)
-                    throw Truncated($"tensor '{name}' needs {bytes} bytes from byte {stream.Position} but the data end at {length - trailer}");
+                if (bytes < 0 || stream.Position + bytes > length - Trailer)
+                    throw Truncated($"tensor '{name}' needs {bytes} bytes from byte {stream.Position} but the data end at {length - Trailer}");
                 stream.Seek(bytes, SeekOrigin.Current);
                 tensors[name] = (dtype, shape);
             }
-            if (stream.Position != length - trailer)
-                throw Truncated($"its tensors end at byte {stream.Position}, not where its checksum starts ({length - trailer})");
+            if (stream.Position != length - Trailer)
+                throw Truncated($"its tensors end at byte {stream.Position}, not where its checksum starts ({length - Trailer})");
             stream.Seek(-EndMarker.Length, SeekOrigin.End);
             var end = new byte[EndMarker.Length];
             stream.ReadExactly(end);
@@ -147,6 +132,36 @@ public static class CheckpointFile
         {
             throw Truncated("it ends inside its tensor list");
         }
+    }
+
+    private static CheckpointException NotACheckpoint(string path, long length) =>
+        new($"'{path}' is not a ContrastiveCrop checkpoint (wrong header or too short: {length} bytes).");
+
+    private static CheckpointException Corrupt(string path, string why, long length) => new(
+        $"Checkpoint '{path}' is truncated or corrupt ({why}; {length} bytes). " +
+        "It was probably cut off by a crash or a full disk: delete it and resume from an earlier copy, or start the run again.");
+
+    /// <summary>The JSON header after the magic, of a format version this build reads.</summary>
+    private static CheckpointInfo ReadInfo(BinaryReader reader, string path)
+    {
+        var info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString())
+                   ?? throw new CheckpointException($"Checkpoint '{path}' has no header.");
+        if (info.FormatVersion != CheckpointInfo.CurrentFormat)
+            throw new CheckpointException($"Checkpoint '{path}' has format {info.FormatVersion}; this ccrop reads format {CheckpointInfo.CurrentFormat}.");
+        return info;
+    }
+
+    /// <summary>A tensor's name, dtype and shape, as <see cref="Save"/> writes them before its byte count and bytes.</summary>
+    private static (string Name, ScalarType DType, long[] Shape) ReadTensorHeader(BinaryReader reader, Func<string, CheckpointException> corrupt)
+    {
+        string name = reader.ReadString();
+        var dtype = (ScalarType)reader.ReadInt32();
+        int rank = reader.ReadInt32();
+        // A damaged rank would allocate a huge shape; Save writes at most a tensor's ndim.
+        if (rank is < 0 or > 64) throw corrupt($"tensor '{name}' claims {rank} dimensions");
+        var shape = new long[rank];
+        for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+        return (name, dtype, shape);
     }
 
     /// <summary>Passes writes through to a stream while feeding them to a hash.</summary>
