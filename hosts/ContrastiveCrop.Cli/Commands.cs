@@ -344,8 +344,7 @@ internal static class Commands
         try
         {
             Directory.CreateDirectory(folder);
-            using (new FileStream(Path.Combine(folder, $".ccrop-write-check-{Environment.ProcessId}"), FileMode.Create, FileAccess.Write, FileShare.None, 1,
-                                  FileOptions.DeleteOnClose)) { }
+            RunPreflight.ProbeWrite(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -353,8 +352,11 @@ internal static class Commands
         }
     }
 
-    private static void RequireWritableOut(string output) =>
-        RequireWritableFolder(Path.GetFullPath(output), $"--out '{Path.GetFullPath(output)}'", "the data set");
+    private static void RequireWritableOut(string output)
+    {
+        var folder = Path.GetFullPath(output);
+        RequireWritableFolder(folder, $"--out '{folder}'", "the data set");
+    }
 
     private static string DatasetStatus(PluginFactory factory, PluginDescriptor d)
     {
@@ -371,10 +373,6 @@ internal static class Commands
         }
     }
 
-    /// <summary>
-    /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
-    /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
-    /// </summary>
     /// <summary>A setting a command makes itself, as an override after the user's --set ones, and the argument the user typed for it.</summary>
     internal sealed record OwnSetting(string Override, SourceLocation? Typed);
 
@@ -401,6 +399,10 @@ internal static class Commands
         }
     }
 
+    /// <summary>
+    /// Loads, binds and checks a recipe (<see cref="RunPreflight"/>): everything that can be found wrong
+    /// before a run folder exists is found here, for <c>recipe check</c> and <c>run</c> alike.
+    /// </summary>
     internal static (RunPlan, IContainer) Load(string recipePath, string[] overrides, string[] pluginFolders,
                                               string? runFolder = null, bool skipMissingRecipeFolders = false)
     {

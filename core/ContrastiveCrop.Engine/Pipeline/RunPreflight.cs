@@ -151,10 +151,9 @@ public static class RunPreflight
             if (parent is null) break;
             existing = parent;
         }
-        var probe = Path.Combine(existing, $".ccrop-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            ProbeWrite(existing);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -167,6 +166,18 @@ public static class RunPreflight
             errors.Add(new RecipeError(location, key,
                 $"the disk holding '{existing}' has {free / 1024} KiB free; a run writes its recipe, manifest, logs and checkpoints there " +
                 $"(at least {MinFreeBytes >> 10} KiB is required): free space or choose another folder"));
+    }
+
+    /// <summary>
+    /// Creates and deletes an empty file in the existing <paramref name="folder"/>: permissions, read-only mounts and ACLs
+    /// all decide whether a write succeeds, so trying one is the only reliable test.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be written (or does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">This process may not write there.</exception>
+    public static void ProbeWrite(string folder)
+    {
+        var probe = Path.Combine(folder, $".ccrop-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
     }
 
     /// <summary>The least free space a run folder is started with: its first files, before any checkpoint.</summary>
