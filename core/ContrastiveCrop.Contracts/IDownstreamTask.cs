@@ -21,7 +21,11 @@ public interface IDownstreamTask
 /// that writes files or stage metrics adds it to their names, so the two runs of one stage keep apart
 /// (added in contracts 2.1).
 /// </param>
-public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDatasetProvider? Data, string? CheckpointPath, string? Variant = null);
+public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDatasetProvider? Data, string? CheckpointPath, string? Variant = null)
+{
+    /// <summary>The <see cref="Variant"/> of the untrained baseline that <c>random_init_baseline: true</c> adds.</summary>
+    public const string RandomInitVariant = "random-init";
+}
 
 /// <summary>The metrics a downstream task reports, e.g. <c>top1</c> = 71.3.</summary>
 /// <param name="Metrics">Metric name to value.</param>

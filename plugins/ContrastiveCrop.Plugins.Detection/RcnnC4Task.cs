@@ -76,7 +76,7 @@ public abstract class RcnnC4Task : IDownstreamTask
         {
             int frozen = model.Freeze(_options.FreezeAt, _options.Norm == "frozen_bn");
             run.Log($"{stage}: {frozen} parameter tensors frozen (freeze_at {_options.FreezeAt}, norm {_options.Norm})" +
-                    (context.Variant == "random-init" ? "; on the untrained backbone they stay at their random values, as the recipe asks for both runs." : "."));
+                    (context.Variant == DownstreamContext.RandomInitVariant ? "; on the untrained backbone they stay at their random values, as the recipe asks for both runs." : "."));
         }
         run.Log($"{stage}: ResNet-{_options.Depth} ×{_options.WidthMultiplier.ToString(CultureInfo.InvariantCulture)} C4, {train.Classes.Count} classes, " +
                 $"{train.NonEmpty().Count} training images, {_options.Iterations} iterations of {_options.BatchSize} on {run.Device}.");
@@ -96,12 +96,12 @@ public abstract class RcnnC4Task : IDownstreamTask
         // The learning curve ends at the final model.
         if (_options.EvalEvery > 0) run.LogMetrics(PeriodicEvaluationHook.MetricsStage(stage), _options.Iterations, metrics);
         // The results table labels repeated stages by their init too; this row keeps it machine-readable. The
-        // random_init_baseline's run loads the untrained backbone (init: backbone), which is not a pretrained start.
+        // random_init_baseline's run (DownstreamContext.RandomInitVariant) loads the untrained backbone with init: backbone,
+        // which is not a pretrained start.
         metrics["pretrained_init"] = _options.Init switch
         {
             "random" => 0,
-            // The baseline of random_init_baseline (contracts: Variant "random-init") loads the untrained backbone.
-            "backbone" when context.Variant == "random-init" => 0,
+            "backbone" when context.Variant == DownstreamContext.RandomInitVariant => 0,
             _ => 1,
         };
         metrics["final_loss"] = loss;

@@ -164,13 +164,10 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             // Seeded as at the start of the run, so the baseline is the network pretraining started from
             // whenever the backbone's initialisation is the first draw, and the same untrained network on every resume.
             torch.manual_seed(run.Seed);
-            RunStages(Create<IBackbone>(architecture, run), null, RandomInitVariant, BaselineLabel, " on the untrained backbone (random_init_baseline)");
+            RunStages(Create<IBackbone>(architecture, run), null, DownstreamContext.RandomInitVariant, BaselineLabel, " on the untrained backbone (random_init_baseline)");
         }
         return results;
     }
-
-    /// <summary>The <see cref="DownstreamContext.Variant"/> of the stages run on the untrained backbone.</summary>
-    public const string RandomInitVariant = "random-init";
 
     /// <summary>The results-table label of a stage run on the untrained backbone.</summary>
     public static string BaselineLabel(string label) => $"{label} [random init]";
