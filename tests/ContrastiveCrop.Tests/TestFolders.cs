@@ -31,6 +31,14 @@ internal static class TestFolders
         return path;
     }
 
+    /// <summary>A file holding <paramref name="text"/>, named <paramref name="name"/>, in a new temp folder.</summary>
+    public static string NewFile(string prefix, string name, string text)
+    {
+        var path = Path.Combine(NewTemp(prefix), name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     /// <summary>Copies a folder tree.</summary>
     public static void Copy(string from, string to)
     {

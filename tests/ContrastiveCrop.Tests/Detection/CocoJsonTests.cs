@@ -7,12 +7,7 @@ namespace ContrastiveCrop.Tests.Detection;
 [TestFixture]
 public sealed class CocoJsonTests
 {
-    private static string Write(string text, string name = "instances.json")
-    {
-        var path = Path.Combine(TestFolders.NewTemp("coco"), name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Write(string text, string name = "instances.json") => TestFolders.NewFile("coco", name, text);
 
     [Test]
     public void Reads_boxes_polygons_rles_crowd_flags_and_areas()

@@ -12,12 +12,7 @@ namespace ContrastiveCrop.Tests.Detection;
 [TestFixture]
 public sealed class CocoOutlineTests
 {
-    private static string Write(string text, string name = "instances.json")
-    {
-        var path = Path.Combine(TestFolders.NewTemp("coco"), name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private static string Write(string text, string name = "instances.json") => TestFolders.NewFile("coco", name, text);
 
     /// <summary>
     /// A valid instances file of <paramref name="images"/> images with two boxes each, one value per line (so lines
