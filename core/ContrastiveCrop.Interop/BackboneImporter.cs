@@ -42,7 +42,7 @@ public static class BackboneImporter
     public static BackboneLoadReport Load(nn.Module module, ImportedBackbone imported, string optionsSection)
     {
         var report = Compare(module, imported);
-        var requiredMissing = report.Missing.Where(n => !n.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var requiredMissing = report.Missing.Where(n => !ShapeMisfit.IsBatchNormCounter(n)).ToList();
         if (report.ShapeMismatched.Count > 0 || requiredMissing.Count > 0 || report.Unexpected.Count > 0)
             throw new InteropException(Mismatch(module, imported, report, requiredMissing, optionsSection));
 

@@ -34,18 +34,14 @@ internal static class CheckpointFit
 
     private static string? Compare(string what, IReadOnlyDictionary<string, long[]> saved, IReadOnlyDictionary<string, long[]> model, bool countersMayBeMissing)
     {
-        string? detail = null;
-        foreach (var (name, shape) in model)
-            if (saved.TryGetValue(name, out var stored) && !stored.SequenceEqual(shape))
-            {
-                detail = $"its '{name}' has shape [{string.Join(", ", stored)}] but the recipe's backbone has [{string.Join(", ", shape)}]";
-                break;
-            }
-        var missing = model.Keys.Where(n => !saved.ContainsKey(n) && !(countersMayBeMissing && n.EndsWith(".num_batches_tracked", StringComparison.Ordinal))).ToList();
-        var unexpected = saved.Keys.Where(n => !model.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
-        if (detail is null && missing.Count > 0) detail = $"it has no '{missing[0]}' ({missing.Count} of the backbone's {model.Count} tensors missing)";
-        if (detail is null && unexpected.Count > 0) detail = $"its '{unexpected[0]}' is not in the recipe's backbone ({unexpected.Count} such tensors)";
-        if (detail is null) return null;
+        var misfit = ShapeMisfit.Find(saved, model, countersMayBeMissing ? ShapeMisfit.IsBatchNormCounter : null);
+        if (misfit is null) return null;
+        string detail = misfit.Kind switch
+        {
+            ShapeMisfitKind.DifferentShape => $"its '{misfit.Name}' has shape {ShapeMisfit.Format(misfit.FileShape!)} but the recipe's backbone has {ShapeMisfit.Format(misfit.ModelShape!)}",
+            ShapeMisfitKind.Missing => $"it has no '{misfit.Name}' ({misfit.Count} of the backbone's {model.Count} tensors missing)",
+            _ => $"its '{misfit.Name}' is not in the recipe's backbone ({misfit.Count} such tensors)",
+        };
         var fileSignature = ResNetSignature.Of(saved);
         var modelSignature = ResNetSignature.Of(model);
         string advice = fileSignature is null || modelSignature is null

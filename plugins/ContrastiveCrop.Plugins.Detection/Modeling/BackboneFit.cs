@@ -76,19 +76,15 @@ internal static class BackboneFit
             return $"The file holds {fileSignature.Describe()}: " +
                    (change.Length > 0 ? $"set this stage's {change}, or give a {detectorName} checkpoint." : $"give a {detectorName} checkpoint.");
         }
-        foreach (var target in backboneNames)
-        {
-            if (!source.TryGetValue(target, out var name) || file.Tensors[name].Shape.SequenceEqual(detector[target])) continue;
-            yield return new OptionError("checkpoint",
-                $"{file.Describe()} does not fit the detector ({detectorName}): the file's '{name}' has shape [{string.Join(", ", file.Tensors[name].Shape)}] " +
-                $"but the detector's '{target}' has [{string.Join(", ", detector[target])}]. {Advice()}");
-            yield break;
-        }
-        var missing = backboneNames.Where(n => !source.ContainsKey(n) && !n.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
-        if (missing.Count > 0)
-            yield return new OptionError("checkpoint",
-                $"{file.Describe()} does not fit the detector ({detectorName}): the file has no '{Unmap(missing[0])}' ({missing.Count} of the detector's " +
-                $"{backboneNames.Count} trunk and res5 tensors missing). {Advice()}");
+        var fileShapes = source.ToDictionary(kv => kv.Key, kv => file.Tensors[kv.Value].Shape);
+        var misfit = ShapeMisfit.Find(fileShapes, backboneNames.ToDictionary(n => n, n => detector[n]),
+            ShapeMisfit.IsBatchNormCounter, extraIsMisfit: false);
+        if (misfit is null) yield break;
+        yield return new OptionError("checkpoint", misfit.Kind == ShapeMisfitKind.DifferentShape
+            ? $"{file.Describe()} does not fit the detector ({detectorName}): the file's '{source[misfit.Name]}' has shape {ShapeMisfit.Format(misfit.FileShape!)} " +
+              $"but the detector's '{misfit.Name}' has {ShapeMisfit.Format(misfit.ModelShape!)}. {Advice()}"
+            : $"{file.Describe()} does not fit the detector ({detectorName}): the file has no '{Unmap(misfit.Name)}' ({misfit.Count} of the detector's " +
+              $"{backboneNames.Count} trunk and res5 tensors missing). {Advice()}");
     }
 
     private static bool IsBackbone(string detectorName) =>
