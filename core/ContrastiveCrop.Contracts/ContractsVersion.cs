@@ -15,8 +15,11 @@ public static class ContractsVersion
     public const int Major = 2;
 
     /// <summary>Additive-change counter within a major version.</summary>
-    /// <remarks>2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work) <c>IBackboneChecks</c> and <c>DownstreamContext.Variant</c>.</remarks>
-    public const int Minor = 1;
+    /// <remarks>
+    /// 2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work) <c>IBackboneChecks</c> and <c>DownstreamContext.Variant</c>;
+    /// 2.2 added <c>DownstreamContext.Occurrence</c> and <c>StageName</c> (two stages of one task in one recipe).
+    /// </remarks>
+    public const int Minor = 2;
 
     /// <summary>The version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -36,8 +36,8 @@ public abstract class RcnnC4Task : IDownstreamTask
     public DownstreamResult Run(DownstreamContext context)
     {
         var run = context.Run;
-        // A second run of this stage in the same run (the untrained baseline) keeps its own checkpoint and results folder.
-        var stage = context.Variant is { } variant ? $"{_stage}-{variant}" : _stage;
+        // A second stage of this task, or its run on the untrained baseline, keeps its own checkpoint and results folder.
+        var stage = context.StageName(_stage);
         // A bad checkpoint file is reported before the data set is read.
         using var imported = _options.Init == "checkpoint" ? ImportCheckpoint(_options.Checkpoint) : null;
         var (train, test) = _options.ReadSplits(run.RunDirectory, _masks);

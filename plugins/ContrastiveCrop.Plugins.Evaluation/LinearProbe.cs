@@ -16,8 +16,8 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
     /// <summary>The stage name: metrics are <c>linear-probe/step</c> and <c>linear-probe/epoch</c>.</summary>
     public const string Stage = "linear-probe";
 
-    /// <summary>The stage name in <paramref name="context"/>: a variant (the untrained baseline) gets its own curves, e.g. <c>linear-probe-random-init/epoch</c>.</summary>
-    public static string StageOf(DownstreamContext context) => context.Variant is { } variant ? $"{Stage}-{variant}" : Stage;
+    /// <summary>The stage name in <paramref name="context"/>: a second probe stage or a variant (the untrained baseline) gets its own checkpoint and curves, e.g. <c>linear-probe-random-init/epoch</c>.</summary>
+    public static string StageOf(DownstreamContext context) => context.StageName(Stage);
 
     /// <inheritdoc />
     public DownstreamResult Run(DownstreamContext context)
@@ -60,7 +60,7 @@ public sealed class LinearProbe(LinearProbeOptions options) : IDownstreamTask
             }
             var labelsOnDevice = trainLabels.to(device);
             // The probe's own checkpoint: a run killed during the probe and resumed continues it from its last epoch, bit for bit.
-            var checkpoint = options.CheckpointEvery > 0 ? ProbeCheckpoint.For(options, context.Backbone, context.Run) : null;
+            var checkpoint = options.CheckpointEvery > 0 ? ProbeCheckpoint.For(options, context) : null;
             using var trainer = new ProbeTrainer(options, context, fc, normalization.Module, checkpoint, train.Count, (batch, epoch) =>
             {
                 var index = tensor(batch.Select(i => (long)i).ToArray(), device: device);

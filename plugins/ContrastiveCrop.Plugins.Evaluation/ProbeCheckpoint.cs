@@ -8,24 +8,26 @@ namespace ContrastiveCrop.Plugins.Evaluation;
 
 /// <summary>
 /// Where a linear probe keeps its SDK checkpoint, so a killed run resumed with <c>ccrop run --resume</c> continues the
-/// probe from its last epoch instead of starting it again. The file is named after what the probe's result depends
-/// on — its options, the frozen backbone's weights and the run's seed — so a probe only ever resumes its own training:
-/// a second probe stage with other options, or a <c>pretrain.monitor</c> probe of an earlier backbone, has another name.
+/// probe from its last epoch instead of starting it again. The file is named after the stage
+/// (<see cref="DownstreamContext.StageName"/>: a second probe stage, a <c>pretrain.monitor</c> pass, the untrained
+/// baseline each have their own) and after what the probe's result depends on — its options, the frozen backbone's
+/// weights and the run's seed — so a probe only ever resumes its own training, also when the recipe changed in between.
 /// </summary>
 internal static class ProbeCheckpoint
 {
-    /// <summary>The file prefix in the run's <c>checkpoints/</c> folder.</summary>
-    public const string Prefix = "linear-probe-";
+    /// <summary>The prefix every probe checkpoint in the run's <c>checkpoints/</c> folder starts with.</summary>
+    private const string Prefix = LinearProbe.Stage + "-";
 
     /// <summary>
-    /// The checkpoint file of a probe with <paramref name="options"/> on <paramref name="backbone"/> in
-    /// <paramref name="run"/>. Probe checkpoints of other identities are removed (on rank 0): they belong to probes
-    /// that finished (an earlier monitor pass, an earlier stage), so at most one lingers in the folder.
+    /// The checkpoint file of a probe with <paramref name="options"/> in <paramref name="context"/>. Other probe
+    /// checkpoints are removed (on rank 0): they belong to probes that finished (an earlier monitor pass, an earlier
+    /// stage), so at most one lingers in the folder.
     /// </summary>
-    public static string For(LinearProbeOptions options, IBackbone backbone, IRunContext run)
+    public static string For(LinearProbeOptions options, DownstreamContext context)
     {
+        var run = context.Run;
         var folder = Path.Combine(run.RunDirectory, "checkpoints");
-        var path = Path.Combine(folder, $"{Prefix}{Identity(options, backbone, run.Seed)}.pt");
+        var path = Path.Combine(folder, $"{LinearProbe.StageOf(context)}-{Identity(options, context.Backbone, run.Seed)}.pt");
         if (RunServices.ProcessGroup(run).Rank == 0 && Directory.Exists(folder))
             foreach (var other in Directory.EnumerateFiles(folder, Prefix + "*.pt").Where(f => f != path))
                 File.Delete(other);

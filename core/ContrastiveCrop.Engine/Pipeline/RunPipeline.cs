@@ -145,13 +145,18 @@ public sealed class RunPipeline(PluginFactory factory, Action<string> console, I
             results.AddRange(result.HookResults);
         }
         var labels = StageLabels.For(plan.Evaluate.Select((stage, i) => (stage.Descriptor.Name, (RecipeMapping)plan.Recipe.Evaluate[i])).ToList());
+        // The n-th stage of a task is told so: two stages of one task name their files apart.
+        var occurrences = plan.Evaluate.Select((stage, i) => plan.Evaluate.Take(i + 1).Count(s => s.Descriptor.Key == stage.Descriptor.Key)).ToList();
         void RunStages(IBackbone on, string? from, string? variant, Func<string, string> label, string how)
         {
             for (int i = 0; i < plan.Evaluate.Count; i++)
             {
                 var stage = plan.Evaluate[i];
                 run.Log($"Running {stage.KeyPath}{how}: {label(labels[i])}.");
-                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(on, run, dataSource, from, variant));
+                // Every stage starts from the run's seed, so its result does not depend on the stages before it and
+                // `ccrop eval checkpoint <run>` with that stage alone reproduces it (a probe's head is drawn from this generator).
+                torch.manual_seed(run.Seed);
+                var result = Create<IDownstreamTask>(stage, run).Run(new DownstreamContext(on, run, dataSource, from, variant) { Occurrence = occurrences[i] });
                 run.LogMetrics(label(labels[i]), 0, result.Metrics);
                 results.Add((label(labels[i]), result.Metrics));
             }

@@ -1,4 +1,5 @@
 using ContrastiveCrop.Contracts;
+using TorchSharp;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Training;
 
@@ -14,7 +15,11 @@ public sealed class DownstreamMonitorHook(IDownstreamTask task, string name, int
     public override void AfterEpoch(TrainingState state)
     {
         if (state.Epoch % every != 0 && state.Epoch != state.TotalEpochs) return;
-        var result = task.Run(new DownstreamContext(backbone, state.Run, data, null));
+        // The backbone of this epoch is another network than the final one: as a variant, a task that writes files (a
+        // probe's checkpoint) keeps them apart from the evaluate stages' and from the other epochs' (it would resume from them).
+        // Seeded like every downstream stage (the next epoch reseeds pretraining's generator, so training is unchanged).
+        torch.manual_seed(state.Run.Seed);
+        var result = task.Run(new DownstreamContext(backbone, state.Run, data, null, $"monitor-epoch-{state.Epoch}"));
         var values = result.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value);
         values["epoch"] = state.Epoch;
         state.Run.LogMetrics($"monitor/{name}", state.Step, values);
