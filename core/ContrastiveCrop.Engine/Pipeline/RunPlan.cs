@@ -106,7 +106,15 @@ public sealed class RunPlan
             if (recipe.Evaluate[i] is not RecipeMapping)
                 errors.Add(new RecipeError(recipe.Evaluate[i].Location, key, "must be a mapping with the task's name and options"));
             else if (Choose(PluginKind.DownstreamTask, recipe.Evaluate[i], key) is { } stage)
+            {
+                // A task built before contracts 2.2 cannot tell its stages apart: the second would reuse the first's files.
+                if (stage.Descriptor.Contracts < new Version(2, 2) && stages.Any(s => s.Descriptor.Key == stage.Descriptor.Key))
+                    errors.Add(new RecipeError(recipe.Evaluate[i].Location, key,
+                        $"'{stage.Descriptor.Name}' appears twice, but its plugin ('{stage.Descriptor.AssemblyPath}') was built against contracts " +
+                        $"{stage.Descriptor.Contracts.Major}.{stage.Descriptor.Contracts.Minor}, whose tasks name their files without the stage: rebuild it against " +
+                        $"ContrastiveCrop.Contracts {ContractsVersion.Major}.2 or later, or keep one '{stage.Descriptor.Name}' stage per recipe"));
                 stages.Add(stage);
+            }
         }
         plan.Evaluate = stages;
         // The backbone evaluated is pretrain.backbone's architecture (trained here, or loaded from from_checkpoint): found

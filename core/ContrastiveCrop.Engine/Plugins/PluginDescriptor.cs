@@ -15,6 +15,12 @@ public sealed record PluginDescriptor(
 {
     /// <summary>The registry key of this plugin.</summary>
     public PluginKey Key => new(Kind, Name);
+
+    /// <summary>
+    /// The contracts version the plugin was built against (same major as the host's; the minor says which additions it
+    /// knows, e.g. a task before 2.2 does not read <c>DownstreamContext.Occurrence</c>).
+    /// </summary>
+    public Version Contracts { get; init; } = new(ContractsVersion.Major, ContractsVersion.Minor);
 }
 
 /// <summary>The registry key of a plugin: kind and name.</summary>

@@ -56,7 +56,7 @@ public static partial class PluginDiscovery
                 }
                 try
                 {
-                    descriptors.AddRange(Load(dll));
+                    descriptors.AddRange(Load(dll).Select(d => d with { Contracts = contracts }));
                 }
                 catch (PluginException e)
                 {

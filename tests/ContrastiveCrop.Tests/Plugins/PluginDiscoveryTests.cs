@@ -139,9 +139,9 @@ public sealed class PluginDiscoveryTests
 
         var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
 
-        Assert.That(ContractsVersion.Text, Is.EqualTo("2.1"));
+        Assert.That(ContractsVersion.Text, Is.EqualTo("2.2"));
         Assert.That(catalog.All, Is.Empty);
-        Assert.That(catalog.Problems.Single(), Does.Contain("OldPlugin.dll").And.Contain($"contracts {text}").And.Contain("contracts 2.1")
+        Assert.That(catalog.Problems.Single(), Does.Contain("OldPlugin.dll").And.Contain($"contracts {text}").And.Contain("contracts 2.2")
                                                 .And.Contain("rebuild the plugin against ContrastiveCrop.Contracts 2.x"));
     }
 
