@@ -42,9 +42,10 @@ public static class BackboneImporter
     public static BackboneLoadReport Load(nn.Module module, ImportedBackbone imported, string optionsSection)
     {
         var report = Compare(module, imported);
-        var requiredMissing = report.Missing.Where(n => !ShapeMisfit.IsBatchNormCounter(n)).ToList();
-        if (report.ShapeMismatched.Count > 0 || requiredMissing.Count > 0 || report.Unexpected.Count > 0)
-            throw new InteropException(Mismatch(module, imported, report, requiredMissing, optionsSection));
+        var misfit = ShapeMisfit.Find(imported.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape),
+            module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape), ShapeMisfit.IsBatchNormCounter);
+        if (misfit is not null)
+            throw new InteropException(Mismatch(module, imported, misfit, optionsSection));
 
         var target = module.state_dict();
         using (no_grad())
@@ -55,15 +56,16 @@ public static class BackboneImporter
         return report;
     }
 
-    private static string Mismatch(nn.Module module, ImportedBackbone imported, BackboneLoadReport report, List<string> requiredMissing, string optionsSection)
+    private static string Mismatch(nn.Module module, ImportedBackbone imported, ShapeMisfit misfit, string optionsSection)
     {
         var fileSignature = imported.Signature;
         var modelSignature = ResNetSignature.Of(module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape));
-        string what = report.ShapeMismatched.Count > 0
-            ? $"tensor {report.ShapeMismatched[0]}"
-            : requiredMissing.Count > 0
-                ? $"the model's '{requiredMissing[0]}' is not in the file ({requiredMissing.Count} missing)"
-                : $"the file's '{report.Unexpected[0]}' is not in the model ({report.Unexpected.Count} unexpected)";
+        string what = misfit.Kind switch
+        {
+            ShapeMisfitKind.DifferentShape => $"tensor {new ShapeMismatch(misfit.Name, misfit.FileShape!, misfit.ModelShape!)}",
+            ShapeMisfitKind.Missing => $"the model's '{misfit.Name}' is not in the file ({misfit.Count} missing)",
+            _ => $"the file's '{misfit.Name}' is not in the model ({misfit.Count} unexpected)",
+        };
         if (modelSignature is null)
             return $"{imported.Describe()} does not fit the backbone: {what}. The file is {fileSignature.Describe()}; the backbone is not a torchvision-layout ResNet.";
         string change = fileSignature.OptionsToMatch(modelSignature);

@@ -15,13 +15,11 @@ namespace ContrastiveCrop.Plugins.Evaluation;
 /// </summary>
 internal static class ProbeCheckpoint
 {
-    /// <summary>The prefix every probe checkpoint in the run's <c>checkpoints/</c> folder starts with.</summary>
-    private const string Prefix = LinearProbe.Stage + "-";
-
     /// <summary>
-    /// The checkpoint file of a probe with <paramref name="options"/> in <paramref name="context"/>. Other probe
-    /// checkpoints are removed (on rank 0): they belong to probes that finished (an earlier monitor pass, an earlier
-    /// stage), so at most one lingers in the folder.
+    /// The checkpoint file of a probe with <paramref name="options"/> in <paramref name="context"/>. Every other probe
+    /// checkpoint is removed (on rank 0): it belongs to a probe that finished (an earlier stage, a monitor pass) or to a
+    /// recipe changed before a resume, so at most one lingers and a monitor probing every few epochs leaves no trail.
+    /// The price: a run with several probe stages, resumed, trains its probes again from their start (they take seconds).
     /// </summary>
     public static string For(LinearProbeOptions options, DownstreamContext context)
     {
@@ -29,7 +27,7 @@ internal static class ProbeCheckpoint
         var folder = Path.Combine(run.RunDirectory, "checkpoints");
         var path = Path.Combine(folder, $"{LinearProbe.StageOf(context)}-{Identity(options, context.Backbone, run.Seed)}.pt");
         if (RunServices.ProcessGroup(run).Rank == 0 && Directory.Exists(folder))
-            foreach (var other in Directory.EnumerateFiles(folder, Prefix + "*.pt").Where(f => f != path))
+            foreach (var other in Directory.EnumerateFiles(folder, LinearProbe.Stage + "*.pt").Where(f => f != path))
                 File.Delete(other);
         return path;
     }

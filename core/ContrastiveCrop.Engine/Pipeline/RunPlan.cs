@@ -111,7 +111,7 @@ public sealed class RunPlan
                 if (stage.Descriptor.Contracts < new Version(2, 2) && stages.Any(s => s.Descriptor.Key == stage.Descriptor.Key))
                     errors.Add(new RecipeError(recipe.Evaluate[i].Location, key,
                         $"'{stage.Descriptor.Name}' appears twice, but its plugin ('{stage.Descriptor.AssemblyPath}') was built against contracts " +
-                        $"{stage.Descriptor.Contracts.Major}.{stage.Descriptor.Contracts.Minor}, whose tasks name their files without the stage: rebuild it against " +
+                        $"{stage.Descriptor.Contracts.Major}.{stage.Descriptor.Contracts.Minor}, which cannot tell a task its stage, so two stages may share files: rebuild it against " +
                         $"ContrastiveCrop.Contracts {ContractsVersion.Major}.2 or later, or keep one '{stage.Descriptor.Name}' stage per recipe"));
                 stages.Add(stage);
             }

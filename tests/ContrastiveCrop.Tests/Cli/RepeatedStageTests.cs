@@ -4,9 +4,9 @@ namespace ContrastiveCrop.Tests.Cli;
 
 /// <summary>
 /// One task twice in a run — two probe stages in <c>evaluate</c>, or a probe as <c>pretrain.monitor</c> and again as a
-/// stage — keeps each stage's checkpoint apart (contracts 2.2 <c>DownstreamContext.Occurrence</c> / <c>StageName</c>).
-/// Before, the later stage found the earlier one's finished checkpoint, "resumed" it, trained nothing and reported
-/// the earlier stage's result. The independent truth is the same probe run alone by <c>eval checkpoint</c> on the run.
+/// stage — keeps each stage's files and curves apart (contracts 2.2 <c>DownstreamContext.Occurrence</c> / <c>StageName</c>);
+/// before, a second detection stage of the same init found the first's checkpoint and could not run. Each stage's
+/// result must equal the same stage run alone by <c>eval checkpoint</c> on the run (every stage starts from the run's seed).
 /// </summary>
 [TestFixture]
 public sealed class RepeatedStageTests

@@ -146,6 +146,38 @@ public sealed class PluginDiscoveryTests
     }
 
     [Test]
+    public void A_task_built_against_an_earlier_minor_version_loads_and_its_descriptor_keeps_that_version()
+    {
+        // Minor versions only add, so a 2.1 task loads; the run plan reads the version to refuse using it twice
+        // (contracts 2.2 added DownstreamContext.Occurrence, which a 2.1 task does not read).
+        var folder = TestFolders.NewTemp("contracts-v2-1");
+        var contracts21 = PluginCompiler.Compile(Path.Combine(folder, "ref"), "ContrastiveCrop.Contracts", """
+            namespace ContrastiveCrop.Contracts
+            {
+                public sealed class PluginAttribute : System.Attribute { public PluginAttribute(string name) { } }
+                public sealed class DownstreamContext { }
+                public sealed class DownstreamResult { }
+                public interface IDownstreamTask { DownstreamResult Run(DownstreamContext context); }
+            }
+            """, [], version: "2.1.0.0");
+        PluginCompiler.Compile(Path.Combine(folder, "plugins", "Older"), "OlderTask", """
+            using ContrastiveCrop.Contracts;
+            [Plugin("older-task")]
+            public sealed class OlderTask : IDownstreamTask
+            {
+                public DownstreamResult Run(DownstreamContext context) => throw new System.NotSupportedException();
+            }
+            """, [contracts21]);
+
+        var catalog = PluginDiscovery.Discover([Path.Combine(folder, "plugins")]);
+
+        Assert.That(catalog.Problems, Is.Empty);
+        Assert.That(catalog.All.Single().Contracts, Is.EqualTo(new Version(2, 1, 0, 0)));
+        Assert.That(PluginDiscovery.Discover([TestFolders.Plugins]).All.Select(d => d.Contracts).Distinct(),
+            Is.EqualTo(new[] { new Version(ContractsVersion.Major, ContractsVersion.Minor, 0, 0) }));
+    }
+
+    [Test]
     public void A_sampler_built_against_the_current_contracts_loads_and_sees_the_new_request_fields()
     {
         // Built against this host's contracts 2.0: CropRequest carries the epoch and the pixels.

@@ -11,7 +11,9 @@ namespace MyTask;
 /// </summary>
 /// <remarks>
 /// Runs after pretraining (recipe <c>evaluate:</c>) or on any checkpoint (<c>ccrop eval checkpoint</c>). Features come
-/// from the SDK's eval-mode pass: the backbone in eval mode, no gradients, images normalised as the run says.
+/// from the SDK's eval-mode pass: the backbone in eval mode, no gradients, images normalised as the run says. This task
+/// writes no files; one that does (checkpoints, predictions, curves) names them with <c>context.StageName("my-task")</c>,
+/// so a second my-task stage in the recipe, or its run on the untrained baseline, keeps its own.
 /// </remarks>
 [Plugin("my-task", Description = "Nearest-class-mean classification on frozen, L2-normalised features (top1 %).")]
 public sealed class MyTask(MyTaskOptions options) : IDownstreamTask
