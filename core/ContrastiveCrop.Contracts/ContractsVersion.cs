@@ -17,7 +17,7 @@ public static class ContractsVersion
     /// <summary>Additive-change counter within a major version.</summary>
     /// <remarks>
     /// 2.1 added <c>IInputChecks</c> (a plugin's own files, checked before any work) <c>IBackboneChecks</c> and <c>DownstreamContext.Variant</c>;
-    /// 2.2 added <c>DownstreamContext.Occurrence</c> and <c>StageName</c> (two stages of one task in one recipe).
+    /// 2.2 added <c>DownstreamContext.Occurrence</c>, <c>StageName</c> (two stages of one task in one recipe) and <c>MonitorVariantPrefix</c>.
     /// </remarks>
     public const int Minor = 2;
 

@@ -27,6 +27,12 @@ public sealed record DownstreamContext(IBackbone Backbone, IRunContext Run, IDat
     public const string RandomInitVariant = "random-init";
 
     /// <summary>
+    /// The <see cref="Variant"/> of a <c>pretrain.monitor</c> pass starts with this, followed by the epoch it ran after
+    /// (<c>monitor-epoch-5</c>; added in contracts 2.2): the backbone of that epoch, not the run's final one.
+    /// </summary>
+    public const string MonitorVariantPrefix = "monitor-epoch-";
+
+    /// <summary>
     /// Which stage of this task this is among the recipe's <c>evaluate</c> stages of the same task: 1 for the first (or
     /// only), 2 for the second, and so on (added in contracts 2.2). Two stages of one task in one run (e.g. detection with
     /// the trunk frozen and fully fine-tuned) would otherwise share file names, and the second would resume from the

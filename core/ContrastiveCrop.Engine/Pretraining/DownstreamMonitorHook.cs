@@ -19,7 +19,7 @@ public sealed class DownstreamMonitorHook(IDownstreamTask task, string name, int
         // probe's checkpoint) keeps them apart from the evaluate stages' and from the other epochs' (it would resume from them).
         // Seeded like every downstream stage (the next epoch reseeds pretraining's generator, so training is unchanged).
         torch.manual_seed(state.Run.Seed);
-        var result = task.Run(new DownstreamContext(backbone, state.Run, data, null, $"monitor-epoch-{state.Epoch}"));
+        var result = task.Run(new DownstreamContext(backbone, state.Run, data, null, DownstreamContext.MonitorVariantPrefix + state.Epoch));
         var values = result.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value);
         values["epoch"] = state.Epoch;
         state.Run.LogMetrics($"monitor/{name}", state.Step, values);

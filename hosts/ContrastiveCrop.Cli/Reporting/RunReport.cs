@@ -1,3 +1,4 @@
+using ContrastiveCrop.Contracts;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -189,7 +190,9 @@ internal static class RunReport
     private static void DetectionCurves(StringBuilder page, RunFolder run, IReadOnlyList<string> resultStages)
     {
         var names = resultStages.Select(s => s.Split(" (")[0].Split(" #")[0]).Distinct().ToList();
-        bool IsDetection(string metricsStage) => names.Any(n => metricsStage.StartsWith(n, StringComparison.Ordinal));
+        // A monitor pass's series (…-monitor-epoch-N/…) train on an intermediate backbone: not the stage's curves.
+        bool IsDetection(string metricsStage) => names.Any(n => metricsStage.StartsWith(n, StringComparison.Ordinal)) &&
+                                                 !metricsStage.Contains("-" + DownstreamContext.MonitorVariantPrefix, StringComparison.Ordinal);
         string Trained(string metricsStage) => metricsStage[..metricsStage.LastIndexOf('/')];
         var all = run.Metrics.Select(m => m.Stage).Distinct().ToList();
         var figures = new List<(string, byte[]?)>();

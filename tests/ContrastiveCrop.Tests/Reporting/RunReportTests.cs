@@ -36,6 +36,9 @@ public sealed class RunReportTests
             Line("faster-rcnn-c4-random/eval", 10, "\"AP\":5,\"AP50\":12.5,\"AP75\":3"),
             Line("faster-rcnn-c4-random/step", 20, "\"loss\":1.5,\"loss_cls\":0.7,\"lr\":0.02"),
             Line("faster-rcnn-c4-random/eval", 20, "\"AP\":12.5,\"AP50\":30.25,\"AP75\":10"),
+            // A detection task as pretrain.monitor: its passes are variants of their epoch, not the stage's curves.
+            Line("faster-rcnn-c4-random-monitor-epoch-1/step", 2, "\"loss\":2.5,\"lr\":0.02"),
+            Line("faster-rcnn-c4-random-monitor-epoch-1/eval", 2, "\"AP\":1,\"AP50\":2,\"AP75\":0"),
         ]);
         File.WriteAllText(Path.Combine(run, "results.md"), """
             # Results: synthetic
@@ -90,6 +93,7 @@ public sealed class RunReportTests
         var html = File.ReadAllText(RunReport.Write(SyntheticRun(0.1)));
         Assert.That(Regex.Matches(html, "(?:src|href)=\"(?!data:)").Count, Is.EqualTo(0));
         Assert.That(Regex.Matches(html, "src=\"data:image/png;base64,").Count, Is.EqualTo(12));
+        Assert.That(html, Does.Contain("faster-rcnn-c4-random training loss").And.Not.Contain("monitor-epoch-1 training loss"));
     }
 
     [Test]
