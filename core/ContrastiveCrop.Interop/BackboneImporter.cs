@@ -42,12 +42,12 @@ public static class BackboneImporter
     public static BackboneLoadReport Load(nn.Module module, ImportedBackbone imported, string optionsSection)
     {
         var report = Compare(module, imported);
-        var misfit = ShapeMisfit.Find(imported.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape),
-            module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape), ShapeMisfit.IsBatchNormCounter);
-        if (misfit is not null)
-            throw new InteropException(Mismatch(module, imported, misfit, optionsSection));
-
         var target = module.state_dict();
+        var modelShapes = target.ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+        var misfit = ShapeMisfit.Find(imported.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape), modelShapes, ShapeMisfit.IsBatchNormCounter);
+        if (misfit is not null)
+            throw new InteropException(Mismatch(modelShapes, imported, misfit, optionsSection));
+
         using (no_grad())
         {
             foreach (var name in report.Loaded)
@@ -56,10 +56,10 @@ public static class BackboneImporter
         return report;
     }
 
-    private static string Mismatch(nn.Module module, ImportedBackbone imported, ShapeMisfit misfit, string optionsSection)
+    private static string Mismatch(IReadOnlyDictionary<string, long[]> modelShapes, ImportedBackbone imported, ShapeMisfit misfit, string optionsSection)
     {
         var fileSignature = imported.Signature;
-        var modelSignature = ResNetSignature.Of(module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+        var modelSignature = ResNetSignature.Of(modelShapes);
         string what = misfit.Kind switch
         {
             ShapeMisfitKind.DifferentShape => $"tensor {new ShapeMismatch(misfit.Name, misfit.FileShape!, misfit.ModelShape!)}",

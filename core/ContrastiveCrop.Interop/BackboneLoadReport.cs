@@ -4,7 +4,7 @@ namespace ContrastiveCrop.Interop;
 public sealed record ShapeMismatch(string Name, long[] FileShape, long[] ModelShape)
 {
     /// <summary>E.g. "'layer1.0.conv1.weight' is [64, 64, 3, 3] in the file, [16, 16, 3, 3] in the model".</summary>
-    public override string ToString() => $"'{Name}' is [{string.Join(", ", FileShape)}] in the file, [{string.Join(", ", ModelShape)}] in the model";
+    public override string ToString() => $"'{Name}' is {ShapeMisfit.Format(FileShape)} in the file, {ShapeMisfit.Format(ModelShape)} in the model";
 }
 
 /// <summary>How an imported backbone's tensors met a model's state, by torchvision name.</summary>

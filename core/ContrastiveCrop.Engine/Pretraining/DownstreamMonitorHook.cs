@@ -1,7 +1,7 @@
 using ContrastiveCrop.Contracts;
-using TorchSharp;
 using ContrastiveCrop.Sdk.Hooks;
 using ContrastiveCrop.Sdk.Training;
+using TorchSharp;
 
 namespace ContrastiveCrop.Engine.Pretraining;
 

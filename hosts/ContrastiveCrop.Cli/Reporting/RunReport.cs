@@ -1,7 +1,7 @@
-using ContrastiveCrop.Contracts;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ContrastiveCrop.Contracts;
 using ContrastiveCrop.Engine.Diagnostics;
 
 namespace ContrastiveCrop.Cli.Reporting;
